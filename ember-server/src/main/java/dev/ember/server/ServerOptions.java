@@ -1,0 +1,62 @@
+package dev.ember.server;
+
+import dev.ember.lambda.Arns;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * How an Ember server runs.
+ *
+ * @param host             the address the HTTP API listens on
+ * @param port             the port; 0 picks a free one
+ * @param dataDir          the embedded store (SQLite, code blobs, logs)
+ * @param concurrencyLimit the account concurrency limit: in-flight invocations across all functions
+ * @param keepAlive        how long an idle environment is kept (the fixed policy until the policy engine)
+ * @param initTimeout      how long an environment may take to initialise (Lambda: 10 s)
+ * @param arns             the region and account in the ARNs Ember hands out
+ */
+public record ServerOptions(String host, int port, Path dataDir, int concurrencyLimit, Duration keepAlive,
+                            Duration initTimeout, Arns arns) {
+    public static final int DEFAULT_PORT = 9000;
+
+    public ServerOptions {
+        Objects.requireNonNull(host, "host");
+        Objects.requireNonNull(dataDir, "dataDir");
+        Objects.requireNonNull(keepAlive, "keepAlive");
+        Objects.requireNonNull(initTimeout, "initTimeout");
+        Objects.requireNonNull(arns, "arns");
+        if (port < 0 || port > 65535) {
+            throw new IllegalArgumentException("port must be 0..65535, was " + port);
+        }
+        if (concurrencyLimit < 1) {
+            throw new IllegalArgumentException("concurrencyLimit must be at least 1, was " + concurrencyLimit);
+        }
+    }
+
+    /** The defaults: 127.0.0.1:9000, data in {@code ./.ember}, 100 concurrent, 10 minutes keep-alive. */
+    public static ServerOptions defaults() {
+        return new ServerOptions("127.0.0.1", DEFAULT_PORT, Path.of(".ember"), 100, Duration.ofMinutes(10),
+                Duration.ofSeconds(10), Arns.defaults());
+    }
+
+    public ServerOptions withPort(int newPort) {
+        return new ServerOptions(host, newPort, dataDir, concurrencyLimit, keepAlive, initTimeout, arns);
+    }
+
+    public ServerOptions withDataDir(Path newDataDir) {
+        return new ServerOptions(host, port, newDataDir, concurrencyLimit, keepAlive, initTimeout, arns);
+    }
+
+    public ServerOptions withConcurrencyLimit(int limit) {
+        return new ServerOptions(host, port, dataDir, limit, keepAlive, initTimeout, arns);
+    }
+
+    public ServerOptions withKeepAlive(Duration newKeepAlive) {
+        return new ServerOptions(host, port, dataDir, concurrencyLimit, newKeepAlive, initTimeout, arns);
+    }
+
+    public ServerOptions withInitTimeout(Duration newInitTimeout) {
+        return new ServerOptions(host, port, dataDir, concurrencyLimit, keepAlive, newInitTimeout, arns);
+    }
+}
