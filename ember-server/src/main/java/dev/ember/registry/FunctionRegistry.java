@@ -1,7 +1,10 @@
 package dev.ember.registry;
 
+import dev.ember.lambda.Arns;
 import dev.ember.lambda.LambdaException;
+import dev.ember.store.Database;
 import java.nio.file.Path;
+import java.time.InstantSource;
 
 /**
  * The functions Ember knows: their versions, aliases and code. Durable: every method that returns has committed.
@@ -11,6 +14,26 @@ import java.nio.file.Path;
  * it was. Lookups ({@link #get}, {@link #getAlias}) are served from memory: the invoke path calls them per request.
  */
 public interface FunctionRegistry extends AutoCloseable {
+
+    /**
+     * Opens the registry kept in {@code db} (tables created by its migrations) with deployment packages under
+     * {@code codeDir}, and loads every function into memory. Leftovers of a crash in {@code codeDir} (half-written
+     * uploads or unpacked directories, all named with a leading dot) are removed.
+     *
+     * <pre>{@code
+     * Database db = Database.open(dataDir);
+     * FunctionRegistry registry = FunctionRegistry.open(db, dataDir.resolve("code"), Arns.defaults(),
+     *         InstantSource.system());
+     * }</pre>
+     *
+     * @param db      the store; stays owned by the caller, who closes it after the registry
+     * @param codeDir where zips ({@code <hex sha256>.zip}) and unpacked packages ({@code <hex sha256>/}) live
+     * @param arns    the region and account of the ARNs in messages, and the default role
+     * @param clock   the source of LastModified
+     */
+    static FunctionRegistry open(Database db, Path codeDir, Arns arns, InstantSource clock) {
+        return DurableFunctionRegistry.open(db, codeDir, arns, clock);
+    }
 
     /**
      * CreateFunction: stores the code and {@code $LATEST}.

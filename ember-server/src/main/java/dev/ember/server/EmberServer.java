@@ -1,41 +1,158 @@
 package dev.ember.server;
 
+import dev.ember.api.LambdaHttpApi;
+import dev.ember.invoke.Invoker;
+import dev.ember.policy.KeepAlivePolicy;
+import dev.ember.pool.EnvironmentFactory;
+import dev.ember.pool.WarmPool;
+import dev.ember.registry.FunctionRegistry;
+import dev.ember.store.Database;
+import dev.ember.telemetry.FunctionLogs;
+import io.helidon.webserver.WebServer;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.lang.System.Logger.Level;
 import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 
 /**
  * A running Ember platform: the HTTP API (control plane and Invoke API) over the embedded store and the
  * execution environments. Start with {@link #start(ServerOptions)}; {@link #close()} stops it and every environment.
  */
 public final class EmberServer implements AutoCloseable {
-    private final int port;
-    private final String host;
+    private static final System.Logger LOG = System.getLogger(EmberServer.class.getName());
+    /** How often idle environments are checked against their keep-alive. */
+    private static final long EVICTION_PERIOD_SECONDS = 5;
+    private static final long LOG_FILE_BYTES = 16L << 20;
+    private static final int LOG_FILES_KEPT = 4;
 
-    private EmberServer(String host, int port) {
-        this.host = host;
-        this.port = port;
+    private final ServerOptions options;
+    private final List<AutoCloseable> resources;
+    private final WebServer webServer;
+    private final CountDownLatch stopped = new CountDownLatch(1);
+
+    private EmberServer(ServerOptions options, List<AutoCloseable> resources, WebServer webServer) {
+        this.options = options;
+        this.resources = resources;
+        this.webServer = webServer;
     }
 
     /** Starts a server; returns once it accepts requests. */
     public static EmberServer start(ServerOptions options) {
-        throw new UnsupportedOperationException("not yet wired");
+        InstantSource clock = InstantSource.system();
+        Path dataDir = options.dataDir().toAbsolutePath().normalize();
+        List<AutoCloseable> resources = new ArrayList<>();
+        try {
+            Files.createDirectories(dataDir);
+            Database database = track(resources, Database.open(dataDir));
+            FunctionRegistry registry = track(resources,
+                    FunctionRegistry.open(database, dataDir.resolve("code"), options.arns(), clock));
+            FunctionLogs logs = track(resources,
+                    FunctionLogs.onDisk(dataDir.resolve("logs"), clock, LOG_FILE_BYTES, LOG_FILES_KEPT));
+            var environments = new EnvironmentFactory(registry, options.arns(), dataDir.resolve("run"));
+            var pool = new WarmPool(KeepAlivePolicy.fixed(options.keepAlive()), clock);
+            Invoker invoker = track(resources, Invoker.local(registry, environments, pool, logs,
+                    options.concurrencyLimit(), options.arns(), clock, options.initTimeout()));
+            registry.addListener((name, deleted) -> {
+                if (deleted) {
+                    deleteLogsIfGone(registry, logs, name);
+                }
+            });
+            ScheduledExecutorService evictor = Executors.newSingleThreadScheduledExecutor(
+                    Thread.ofPlatform().daemon().name("ember-evictor").factory());
+            resources.add(evictor::shutdownNow);
+            evictor.scheduleWithFixedDelay(() -> {
+                try {
+                    pool.evictExpired();
+                } catch (RuntimeException e) {
+                    LOG.log(Level.WARNING, "Evicting idle environments failed", e);
+                }
+            }, EVICTION_PERIOD_SECONDS, EVICTION_PERIOD_SECONDS, TimeUnit.SECONDS);
+
+            WebServer webServer = WebServer.builder()
+                    .host(options.host())
+                    .port(options.port())
+                    .shutdownHook(false)
+                    .maxPayloadSize(LambdaHttpApi.MAX_REQUEST_BYTES)
+                    .routing(routing -> LambdaHttpApi.register(routing, registry, invoker, logs, options.arns()))
+                    .build()
+                    .start();
+            var server = new EmberServer(options, resources, webServer);
+            LOG.log(Level.INFO, "Ember listening on {0} (data: {1})", server.endpoint(), dataDir);
+            return server;
+        } catch (IOException e) {
+            closeAll(resources);
+            throw new UncheckedIOException(e);
+        } catch (RuntimeException | Error e) {
+            closeAll(resources);
+            throw e;
+        }
+    }
+
+    private static void deleteLogsIfGone(FunctionRegistry registry, FunctionLogs logs, String name) {
+        try {
+            registry.get(name, null);
+        } catch (RuntimeException gone) {
+            logs.delete(name);
+        }
+    }
+
+    private static <T extends AutoCloseable> T track(List<AutoCloseable> resources, T resource) {
+        resources.add(resource);
+        return resource;
     }
 
     /** The port the HTTP API listens on. */
     public int port() {
-        return port;
+        return webServer.port();
     }
 
     /** The base URI of the HTTP API, e.g. {@code http://127.0.0.1:9000}. */
     public URI endpoint() {
-        return URI.create("http://" + host + ':' + port);
+        return URI.create("http://" + options.host() + ':' + port());
     }
 
     /** Blocks until the server is closed (e.g. by a shutdown hook). */
     public void awaitShutdown() throws InterruptedException {
-        throw new UnsupportedOperationException("not yet wired");
+        stopped.await();
     }
 
+    /** Stops accepting requests, destroys every environment and closes the store. */
     @Override
     public void close() {
+        if (stopped.getCount() == 0) {
+            return;
+        }
+        try {
+            webServer.stop();
+        } finally {
+            closeAll(resources);
+            stopped.countDown();
+        }
+    }
+
+    private static void closeAll(List<AutoCloseable> resources) {
+        RuntimeException failure = null;
+        for (AutoCloseable resource : resources.reversed()) {
+            try {
+                resource.close();
+            } catch (Exception e) {
+                if (failure == null) {
+                    failure = new IllegalStateException("closing the server failed");
+                }
+                failure.addSuppressed(e);
+            }
+        }
+        if (failure != null) {
+            throw failure;
+        }
     }
 }

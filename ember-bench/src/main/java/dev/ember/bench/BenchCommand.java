@@ -1,0 +1,87 @@
+package dev.ember.bench;
+
+import dev.ember.bench.warm.WarmBenchmark;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.stream.Collectors;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code ./ember bench ...}: benchmarks that print their results beside a baseline measured in the same run. */
+@Command(name = "ember bench", mixinStandardHelpOptions = true, subcommands = BenchCommand.Warm.class,
+        description = "Benchmarks; each compares against a baseline measured in the same run.")
+public final class BenchCommand implements Runnable {
+
+    public static void main(String[] args) {
+        System.setProperty("java.util.logging.SimpleFormatter.format", "%1$tFT%1$tT.%1$tLZ %4$s %5$s%6$s%n");
+        java.util.logging.Logger.getLogger("io.helidon").setLevel(java.util.logging.Level.WARNING);
+        System.exit(new CommandLine(new BenchCommand()).execute(args));
+    }
+
+    @Override
+    public void run() {
+        CommandLine.usage(this, System.out);
+    }
+
+    /** {@code ./ember bench warm}. */
+    @Command(name = "warm", mixinStandardHelpOptions = true,
+            description = "Warm invoke latency and throughput of a no-op function (provided and java25) at "
+                    + "several concurrencies, beside a raw loopback HTTP echo.")
+    static final class Warm implements Callable<Integer> {
+        @Option(names = "--json", description = "Print JSON only.")
+        boolean json;
+
+        @Option(names = "--concurrency", split = ",", defaultValue = "1,2,8,32",
+                description = "Concurrency levels (default: ${DEFAULT-VALUE}).")
+        List<Integer> concurrency;
+
+        @Option(names = "--seconds", defaultValue = "3", description = "Measured seconds per level.")
+        double seconds;
+
+        @Override
+        public Integer call() throws Exception {
+            var results = new WarmBenchmark(concurrency, Duration.ofSeconds(1),
+                    Duration.ofMillis((long) (seconds * 1000))).run();
+            String jsonText = toJson(results);
+            if (json) {
+                System.out.println(jsonText);
+                return 0;
+            }
+            System.out.printf("%-10s %6s %12s %10s %10s %8s%n", "series", "conc", "invokes/s", "p50 µs", "p99 µs",
+                    "errors");
+            results.forEach((series, levels) -> levels.forEach(r -> System.out.printf(
+                    "%-10s %6d %12.0f %10.0f %10.0f %8d%n", series, r.concurrency(), r.throughput(), r.p50Micros(),
+                    r.p99Micros(), r.errors())));
+            System.out.println();
+            System.out.println(jsonText);
+            return 0;
+        }
+
+        private static String toJson(Map<String, List<LoadResult>> results) {
+            List<LoadResult> baseline = results.get("baseline");
+            String series = results.entrySet().stream()
+                    .map(e -> "\"" + e.getKey() + "\":[" + e.getValue().stream().map(LoadResult::json)
+                            .collect(Collectors.joining(",")) + "]")
+                    .collect(Collectors.joining(","));
+            String ratios = results.entrySet().stream().filter(e -> !e.getKey().equals("baseline"))
+                    .map(e -> "\"" + e.getKey() + "\":{" + ratio(e.getValue(), baseline) + "}")
+                    .collect(Collectors.joining(","));
+            return "{\"benchmark\":\"warm\",\"series\":{" + series + "},\"p50RatioToBaseline\":{" + ratios + "}}";
+        }
+
+        private static String ratio(List<LoadResult> measured, List<LoadResult> baseline) {
+            StringBuilder out = new StringBuilder();
+            for (int i = 0; i < measured.size(); i++) {
+                if (i > 0) {
+                    out.append(',');
+                }
+                out.append('"').append(measured.get(i).concurrency()).append("\":")
+                        .append("%.2f".formatted(measured.get(i).p50Micros() / baseline.get(i).p50Micros()));
+            }
+            return out.toString();
+        }
+    }
+}

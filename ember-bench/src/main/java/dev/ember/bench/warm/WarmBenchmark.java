@@ -1,0 +1,143 @@
+package dev.ember.bench.warm;
+
+import com.sun.net.httpserver.HttpServer;
+import dev.ember.bench.ClosedLoop;
+import dev.ember.bench.LoadResult;
+import dev.ember.server.EmberServer;
+import dev.ember.server.ServerOptions;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipOutputStream;
+
+/**
+ * The warm path, end to end: a warm no-op function (shell bootstrap and java25) invoked over HTTP on loopback at
+ * several concurrencies, beside a raw loopback HTTP echo measured in the same run with the same client.
+ */
+public final class WarmBenchmark {
+    private static final byte[] EVENT = "{}".getBytes(StandardCharsets.US_ASCII);
+    private static final String SHELL_NOOP = """
+            #!/bin/sh
+            api="http://${AWS_LAMBDA_RUNTIME_API}/2018-06-01/runtime/invocation"
+            headers="$(mktemp)"
+            while true; do
+              curl -sS -o /dev/null -D "$headers" "$api/next"
+              id=$(grep -i '^Lambda-Runtime-Aws-Request-Id:' "$headers" | cut -d: -f2 | tr -d '[:space:]')
+              curl -sS -o /dev/null -X POST -d '{}' "$api/$id/response"
+            done
+            """;
+
+    private final List<Integer> concurrencies;
+    private final Duration warmUp;
+    private final Duration measure;
+    private final HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+            .executor(Executors.newVirtualThreadPerTaskExecutor()).build();
+
+    public WarmBenchmark(List<Integer> concurrencies, Duration warmUp, Duration measure) {
+        this.concurrencies = List.copyOf(concurrencies);
+        this.warmUp = warmUp;
+        this.measure = measure;
+    }
+
+    /** Runs everything; returns the results by series name ({@code baseline}, {@code provided}, {@code java25}). */
+    public Map<String, List<LoadResult>> run() throws Exception {
+        Map<String, List<LoadResult>> results = new LinkedHashMap<>();
+        results.put("baseline", baseline());
+        Path dataDir = Files.createTempDirectory("ember-bench-warm");
+        int limit = concurrencies.stream().mapToInt(Integer::intValue).max().orElse(1) + 8;
+        try (EmberServer server = EmberServer.start(ServerOptions.defaults().withPort(0).withDataDir(dataDir)
+                .withConcurrencyLimit(limit))) {
+            URI endpoint = server.endpoint();
+            deploy(endpoint, "noop-shell", "provided.al2023", "none", zip(Map.of("bootstrap",
+                    SHELL_NOOP.getBytes(StandardCharsets.UTF_8))));
+            deploy(endpoint, "noop-java", "java25", NoOpHandler.class.getName(), handlerJar());
+            results.put("provided", series(endpoint.resolve("/2015-03-31/functions/noop-shell/invocations")));
+            results.put("java25", series(endpoint.resolve("/2015-03-31/functions/noop-java/invocations")));
+        }
+        return results;
+    }
+
+    private List<LoadResult> baseline() throws Exception {
+        HttpServer echo = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 128);
+        echo.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
+        echo.createContext("/", exchange -> {
+            byte[] body = exchange.getRequestBody().readAllBytes();
+            exchange.sendResponseHeaders(200, body.length);
+            try (OutputStream out = exchange.getResponseBody()) {
+                out.write(body);
+            }
+        });
+        echo.start();
+        try {
+            return series(URI.create("http://127.0.0.1:" + echo.getAddress().getPort() + "/echo"));
+        } finally {
+            echo.stop(0);
+        }
+    }
+
+    private List<LoadResult> series(URI target) throws Exception {
+        HttpRequest request = HttpRequest.newBuilder(target).POST(HttpRequest.BodyPublishers.ofByteArray(EVENT))
+                .build();
+        List<LoadResult> series = new ArrayList<>();
+        for (int concurrency : concurrencies) {
+            series.add(ClosedLoop.run(concurrency, warmUp, measure, () -> () -> {
+                HttpResponse<byte[]> response = client.send(request, HttpResponse.BodyHandlers.ofByteArray());
+                return response.statusCode() == 200
+                        && response.headers().firstValue("X-Amz-Function-Error").isEmpty();
+            }));
+        }
+        return series;
+    }
+
+    private void deploy(URI endpoint, String name, String runtime, String handler, byte[] zip) throws Exception {
+        String body = "{\"FunctionName\":\"%s\",\"Runtime\":\"%s\",\"Handler\":\"%s\",\"MemorySize\":256,"
+                .formatted(name, runtime, handler)
+                + "\"Timeout\":30,\"Code\":{\"ZipFile\":\"" + Base64.getEncoder().encodeToString(zip) + "\"}}";
+        HttpResponse<String> created = client.send(HttpRequest.newBuilder(endpoint.resolve("/2015-03-31/functions"))
+                .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+        if (created.statusCode() != 201) {
+            throw new IllegalStateException("deploying " + name + " failed: " + created.body());
+        }
+    }
+
+    private static byte[] handlerJar() {
+        String resource = NoOpHandler.class.getName().replace('.', '/') + ".class";
+        try (InputStream in = NoOpHandler.class.getClassLoader().getResourceAsStream(resource)) {
+            return zip(Map.of(resource, in.readAllBytes()));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static byte[] zip(Map<String, byte[]> files) {
+        var bytes = new ByteArrayOutputStream();
+        try (var zip = new ZipOutputStream(bytes)) {
+            for (var file : files.entrySet()) {
+                zip.putNextEntry(new ZipEntry(file.getKey()));
+                zip.write(file.getValue());
+                zip.closeEntry();
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return bytes.toByteArray();
+    }
+}

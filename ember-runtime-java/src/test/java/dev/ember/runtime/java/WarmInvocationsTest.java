@@ -1,0 +1,35 @@
+package dev.ember.runtime.java;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** One runtime process serves invocation after invocation with the handler instance made at init. */
+class WarmInvocationsTest {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @TempDir
+    Path taskRoot;
+
+    @Test
+    void severalInvocationsReuseOneProcessAndOneInstance() throws Exception {
+        try (FakeRuntimeApi api = FakeRuntimeApi.start();
+                RuntimeProcess runtime = RuntimeProcess.start(api, "fixtures.Counting", taskRoot)) {
+            for (int invocation = 1; invocation <= 5; invocation++) {
+                String requestId = api.invoke("{}");
+
+                JsonNode result = JSON.readTree(api.awaitResponse(requestId).body());
+
+                assertThat(result.get("pid").asLong()).isEqualTo(runtime.pid());
+                assertThat(result.get("invocations").asInt()).isEqualTo(invocation);
+                assertThat(result.get("constructions").asInt()).isEqualTo(1);
+            }
+            assertThat(runtime.isAlive()).isTrue();
+        }
+    }
+}

@@ -1,0 +1,44 @@
+package dev.ember.api;
+
+import dev.ember.invoke.Invoker;
+import dev.ember.lambda.Arns;
+import dev.ember.lambda.ErrorType;
+import dev.ember.lambda.LambdaException;
+import dev.ember.registry.FunctionRegistry;
+import dev.ember.telemetry.FunctionLogs;
+import io.helidon.webserver.http.HttpRouting;
+import java.lang.System.Logger.Level;
+
+/**
+ * Ember's HTTP API on one routing: Lambda's control plane and Invoke API with AWS's paths and shapes, and Ember's
+ * own endpoints under {@code /ember/v1}. Every failure leaves as a Lambda error.
+ */
+public final class LambdaHttpApi {
+    private static final System.Logger LOG = System.getLogger(LambdaHttpApi.class.getName());
+
+    /** The largest request any route accepts (CreateFunction with a 50 MB zip in base64); routes check their own. */
+    public static final long MAX_REQUEST_BYTES = ControlPlane.MAX_CODE_REQUEST_BYTES;
+
+    private LambdaHttpApi() {
+    }
+
+    /** Adds every route and the error mapping to {@code routing}. */
+    public static void register(HttpRouting.Builder routing, FunctionRegistry registry, Invoker invoker,
+                                FunctionLogs logs, Arns arns) {
+        routing.register(new ControlPlane(registry, arns))
+                .register(new InvokeApi(invoker, registry))
+                .register(new LogsApi(registry, logs))
+                .error(LambdaException.class, (req, res, e) -> HttpExchange.sendError(res, e))
+                .error(RuntimeException.class, (req, res, e) -> {
+                    LOG.log(Level.ERROR, "Request " + req.prologue().method().text() + ' '
+                            + req.path().path() + " failed", e);
+                    HttpExchange.sendError(res, LambdaException.of(ErrorType.SERVICE,
+                            "Ember failed to handle the request: %s", e.toString()));
+                })
+                .route(io.helidon.http.Method.predicate(io.helidon.http.Method.GET, io.helidon.http.Method.POST,
+                                io.helidon.http.Method.PUT, io.helidon.http.Method.DELETE),
+                        io.helidon.http.PathMatchers.any(), (req, res) -> HttpExchange.sendError(res,
+                                LambdaException.of(ErrorType.RESOURCE_NOT_FOUND, "Unknown operation %s %s",
+                                        req.prologue().method().text(), req.path().path())));
+    }
+}

@@ -1,0 +1,338 @@
+package dev.ember.cli;
+
+import com.fasterxml.jackson.core.JacksonException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.MissingNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.net.ConnectException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.UnknownHostException;
+import java.net.http.HttpClient;
+import java.net.http.HttpConnectTimeoutException;
+import java.net.http.HttpRequest;
+import java.net.http.HttpRequest.BodyPublisher;
+import java.net.http.HttpRequest.BodyPublishers;
+import java.net.http.HttpResponse;
+import java.net.http.HttpResponse.BodyHandler;
+import java.net.http.HttpResponse.BodyHandlers;
+import java.nio.channels.UnresolvedAddressException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Consumer;
+import java.util.function.Function;
+
+/**
+ * The CLI's only way to the server: AWS Lambda's REST-JSON control plane and Invoke API, plus Ember's log stream.
+ * Every Lambda request and response shape the CLI uses is written here.
+ *
+ * <p>Failures arrive as {@link CliException}s that read well on one line: {@link LambdaApiException} for an error
+ * answer of the API, {@link CliException#noServer} when nothing listens at the endpoint.
+ */
+final class ControlPlaneClient implements AutoCloseable {
+    static final String FUNCTIONS = "/2015-03-31/functions";
+    static final String LOGS = "/ember/v1/functions";
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final String endpoint;
+    private final HttpClient http;
+
+    /** A client of the server at {@code endpoint}, e.g. {@code http://127.0.0.1:9000}. */
+    ControlPlaneClient(URI endpoint) {
+        this.endpoint = endpoint.toString().replaceAll("/+$", "");
+        this.http = HttpClient.newBuilder()
+                .version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(Duration.ofSeconds(5))
+                .build();
+    }
+
+    String endpoint() {
+        return endpoint;
+    }
+
+    /** The result of a synchronous invocation. */
+    record Invocation(byte[] payload, String functionError, String logTail) {
+        /** {@code X-Amz-Function-Error}, e.g. {@code Unhandled}, when the function failed. */
+        Optional<String> error() {
+            return Optional.ofNullable(functionError);
+        }
+
+        /** The decoded {@code X-Amz-Log-Result}, when the log tail was asked for. */
+        Optional<String> log() {
+            return Optional.ofNullable(logTail);
+        }
+    }
+
+    /** GetFunction: {@code {Configuration, Code}}, or empty when there is no such function. */
+    Optional<JsonNode> findFunction(String name) {
+        try {
+            return Optional.of(getFunction(name));
+        } catch (LambdaApiException e) {
+            if (e.is("ResourceNotFoundException")) {
+                return Optional.empty();
+            }
+            throw e;
+        }
+    }
+
+    /** GetFunction: {@code {Configuration, Code}}. */
+    JsonNode getFunction(String name) {
+        return send(request(FUNCTIONS + '/' + segment(name)).GET());
+    }
+
+    /** CreateFunction from a zip; returns the FunctionConfiguration. */
+    JsonNode createFunction(String name, FunctionSettings settings, byte[] zip, boolean publish,
+                            UploadProgress progress) {
+        ObjectNode body = JSON.createObjectNode().put("FunctionName", name);
+        settings.writeTo(body);
+        body.putObject("Code").put("ZipFile", Base64.getEncoder().encodeToString(zip));
+        body.put("Publish", publish);
+        return send(jsonRequest(FUNCTIONS).POST(progress.publisherOf(bytes(body))));
+    }
+
+    /** UpdateFunctionCode of {@code $LATEST} without publishing; returns the FunctionConfiguration. */
+    JsonNode updateFunctionCode(String name, byte[] zip, UploadProgress progress) {
+        ObjectNode body = JSON.createObjectNode()
+                .put("ZipFile", Base64.getEncoder().encodeToString(zip))
+                .put("Publish", false);
+        return send(jsonRequest(FUNCTIONS + '/' + segment(name) + "/code").PUT(progress.publisherOf(bytes(body))));
+    }
+
+    /** UpdateFunctionConfiguration with the given settings; returns the FunctionConfiguration. */
+    JsonNode updateFunctionConfiguration(String name, FunctionSettings settings) {
+        ObjectNode body = JSON.createObjectNode();
+        settings.writeTo(body);
+        return send(jsonRequest(FUNCTIONS + '/' + segment(name) + "/configuration").PUT(json(body)));
+    }
+
+    /**
+     * ListFunctions, every page; with {@code allVersions} each published version too ({@code FunctionVersion=ALL}).
+     */
+    List<JsonNode> listFunctions(boolean allVersions) {
+        return pages(marker -> FUNCTIONS + query("FunctionVersion", allVersions ? "ALL" : null, "Marker", marker),
+                "Functions");
+    }
+
+    /** ListVersionsByFunction, every page: {@code $LATEST} and each published version. */
+    List<JsonNode> listVersions(String name) {
+        return pages(marker -> FUNCTIONS + '/' + segment(name) + "/versions" + query("Marker", marker), "Versions");
+    }
+
+    /** ListAliases, every page. */
+    List<JsonNode> listAliases(String name) {
+        return pages(marker -> FUNCTIONS + '/' + segment(name) + "/aliases" + query("Marker", marker), "Aliases");
+    }
+
+    /** PublishVersion of the current {@code $LATEST}; returns the new version's FunctionConfiguration. */
+    JsonNode publishVersion(String name, String description) {
+        ObjectNode body = JSON.createObjectNode();
+        if (description != null) {
+            body.put("Description", description);
+        }
+        return send(jsonRequest(FUNCTIONS + '/' + segment(name) + "/versions").POST(json(body)));
+    }
+
+    /** CreateAlias; returns the AliasConfiguration. */
+    JsonNode createAlias(String name, String alias, String version, Optional<VersionWeight> weight) {
+        ObjectNode body = JSON.createObjectNode().put("Name", alias).put("FunctionVersion", version);
+        if (weight.isPresent()) {
+            routing(body, weight);
+        }
+        return send(jsonRequest(FUNCTIONS + '/' + segment(name) + "/aliases").POST(json(body)));
+    }
+
+    /** UpdateAlias; without a weight the routing is cleared, so all traffic goes to {@code version}. */
+    JsonNode updateAlias(String name, String alias, String version, Optional<VersionWeight> weight) {
+        ObjectNode body = JSON.createObjectNode().put("FunctionVersion", version);
+        routing(body, weight);
+        return send(jsonRequest(FUNCTIONS + '/' + segment(name) + "/aliases/" + segment(alias)).PUT(json(body)));
+    }
+
+    private static void routing(ObjectNode body, Optional<VersionWeight> weight) {
+        ObjectNode weights = body.putObject("RoutingConfig").putObject("AdditionalVersionWeights");
+        weight.ifPresent(w -> weights.put(w.version(), w.weight()));
+    }
+
+    /** DeleteFunction: the whole function, or one version with a qualifier. */
+    void deleteFunction(String name, String qualifier) {
+        send(request(FUNCTIONS + '/' + segment(name) + query("Qualifier", qualifier)).DELETE());
+    }
+
+    /** Invoke, RequestResponse; {@code tail} asks for the last 4 KB of the invocation's log. */
+    Invocation invoke(String name, String qualifier, byte[] payload, boolean tail) {
+        HttpRequest.Builder request = request(FUNCTIONS + '/' + segment(name) + "/invocations"
+                + query("Qualifier", qualifier))
+                .header("X-Amz-Invocation-Type", "RequestResponse")
+                .POST(BodyPublishers.ofByteArray(payload));
+        if (tail) {
+            request.header("X-Amz-Log-Type", "Tail");
+        }
+        HttpResponse<byte[]> response = exchange(request.build(), BodyHandlers.ofByteArray());
+        if (response.statusCode() >= 400) {
+            throw error(response.statusCode(), response, response.body());
+        }
+        String log = response.headers().firstValue("X-Amz-Log-Result")
+                .map(encoded -> new String(Base64.getDecoder().decode(encoded), StandardCharsets.UTF_8))
+                .orElse(null);
+        return new Invocation(response.body(), response.headers().firstValue("X-Amz-Function-Error").orElse(null),
+                log);
+    }
+
+    /**
+     * Hands each log line of the function from {@code since} on to {@code sink} as it arrives; with {@code follow}
+     * keeps reading until the server ends the stream.
+     */
+    void readLogs(String name, Instant since, boolean follow, Consumer<String> sink) {
+        HttpRequest request = request(LOGS + '/' + segment(name) + "/logs"
+                + query("since", Long.toString(since.toEpochMilli()), "follow", Boolean.toString(follow)))
+                .GET().build();
+        HttpResponse<InputStream> response = exchange(request, BodyHandlers.ofInputStream());
+        try (InputStream body = response.body()) {
+            if (response.statusCode() >= 400) {
+                throw error(response.statusCode(), response, body.readAllBytes());
+            }
+            var lines = new BufferedReader(new InputStreamReader(body, StandardCharsets.UTF_8));
+            for (String line = lines.readLine(); line != null; line = lines.readLine()) {
+                sink.accept(line);
+            }
+        } catch (IOException e) {
+            throw new CliException("the log stream from " + endpoint + " broke: " + describe(e), e);
+        }
+    }
+
+    @Override
+    public void close() {
+        http.close();
+    }
+
+    private List<JsonNode> pages(Function<String, String> pathOfPage, String itemsField) {
+        List<JsonNode> items = new ArrayList<>();
+        String marker = null;
+        do {
+            JsonNode page = send(request(pathOfPage.apply(marker)).GET());
+            page.path(itemsField).forEach(items::add);
+            String next = page.path("NextMarker").asText("");
+            marker = next.isEmpty() || next.equals(marker) ? null : next;
+        } while (marker != null);
+        return items;
+    }
+
+    private HttpRequest.Builder request(String pathAndQuery) {
+        return HttpRequest.newBuilder(URI.create(endpoint + pathAndQuery));
+    }
+
+    private HttpRequest.Builder jsonRequest(String pathAndQuery) {
+        return request(pathAndQuery).header("Content-Type", "application/json");
+    }
+
+    private JsonNode send(HttpRequest.Builder request) {
+        HttpResponse<byte[]> response = exchange(request.build(), BodyHandlers.ofByteArray());
+        if (response.statusCode() >= 400) {
+            throw error(response.statusCode(), response, response.body());
+        }
+        if (response.body().length == 0) {
+            return MissingNode.getInstance();
+        }
+        try {
+            return JSON.readTree(response.body());
+        } catch (IOException e) {
+            throw new CliException("the server at " + endpoint + " answered " + request.build().method() + ' '
+                    + request.build().uri().getPath() + " with something other than JSON: " + describe(e), e);
+        }
+    }
+
+    private <T> HttpResponse<T> exchange(HttpRequest request, BodyHandler<T> handler) {
+        try {
+            return http.send(request, handler);
+        } catch (IOException e) {
+            if (isConnectFailure(e)) {
+                throw CliException.noServer(endpoint);
+            }
+            throw new CliException("lost the connection to the Ember server at " + endpoint + ": " + describe(e), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new CliException("interrupted", e);
+        }
+    }
+
+    private static boolean isConnectFailure(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (t instanceof ConnectException || t instanceof HttpConnectTimeoutException
+                    || t instanceof UnresolvedAddressException || t instanceof UnknownHostException) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** The error of an answer with status >= 400: {@code X-Amzn-ErrorType} and the body's {@code Message}. */
+    private static LambdaApiException error(int status, HttpResponse<?> response, byte[] body) {
+        String type = response.headers().firstValue("X-Amzn-ErrorType")
+                .map(value -> value.split(":", 2)[0].trim())
+                .filter(value -> !value.isEmpty())
+                .orElse("HTTP " + status);
+        String text = new String(body, StandardCharsets.UTF_8).strip();
+        String message = text;
+        try {
+            JsonNode json = JSON.readTree(text);
+            if (json != null && json.isObject()) {
+                message = json.hasNonNull("Message") ? json.get("Message").asText() : json.path("message").asText(text);
+            }
+        } catch (JacksonException notJson) {
+            // keep the text as the message
+        }
+        if (message.isEmpty()) {
+            message = "the server answered " + response.request().method() + ' ' + response.request().uri().getPath()
+                    + " with status " + status;
+        }
+        return new LambdaApiException(status, type, message.replaceAll("\\s*\\R\\s*", " "));
+    }
+
+    private static byte[] bytes(ObjectNode body) {
+        try {
+            return JSON.writeValueAsBytes(body);
+        } catch (JacksonException e) {
+            throw new IllegalStateException("a JSON tree always serializes", e);
+        }
+    }
+
+    private static BodyPublisher json(ObjectNode body) {
+        return BodyPublishers.ofByteArray(bytes(body));
+    }
+
+    /** One path segment, percent-encoded (function names may be ARNs with colons). */
+    static String segment(String value) {
+        return URLEncoder.encode(value, StandardCharsets.UTF_8).replace("+", "%20");
+    }
+
+    /** {@code ?k=v&...} of the pairs whose value is not null, or the empty string. */
+    static String query(String... keysAndValues) {
+        Map<String, String> pairs = new LinkedHashMap<>();
+        for (int i = 0; i < keysAndValues.length; i += 2) {
+            if (keysAndValues[i + 1] != null) {
+                pairs.put(keysAndValues[i], keysAndValues[i + 1]);
+            }
+        }
+        StringBuilder query = new StringBuilder();
+        pairs.forEach((key, value) -> query.append(query.isEmpty() ? '?' : '&').append(key).append('=')
+                .append(segment(value)));
+        return query.toString();
+    }
+
+    private static String describe(Throwable e) {
+        return e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
+    }
+}

@@ -1,0 +1,115 @@
+package dev.ember.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.List;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Parameters;
+
+/** {@code ember info}: GetFunction, ListVersionsByFunction and ListAliases, as one report of titled sections. */
+@Command(name = "info", mixinStandardHelpOptions = true,
+        description = "Shows a function's configuration, versions and aliases.")
+final class InfoCommand extends ClientCommand {
+    @Parameters(index = "0", paramLabel = "NAME", description = "The function's name.")
+    String name;
+
+    InfoCommand(CliContext context) {
+        super(context);
+    }
+
+    @Override
+    int run(ControlPlaneClient client) {
+        List<InfoSection> sections = sections(client);
+        for (int i = 0; i < sections.size(); i++) {
+            if (i > 0) {
+                out().println();
+            }
+            out().println(sections.get(i).title());
+            sections.get(i).printBody(out());
+        }
+        out().flush();
+        return 0;
+    }
+
+    /** The report's sections, each from the API calls it needs. */
+    List<InfoSection> sections(ControlPlaneClient client) {
+        JsonNode configuration = client.getFunction(name).path("Configuration");
+        List<InfoSection> sections = new ArrayList<>();
+        sections.add(new Configuration(configuration));
+        sections.add(new Versions(client.listVersions(name)));
+        sections.add(new Aliases(client.listAliases(name)));
+        return sections;
+    }
+
+    /** The FunctionConfiguration of {@code $LATEST}; of the environment only the variables' names. */
+    record Configuration(JsonNode function) implements InfoSection {
+        @Override
+        public String title() {
+            return function.path("FunctionName").asText();
+        }
+
+        @Override
+        public void printBody(PrintWriter out) {
+            List<String> variables = new ArrayList<>();
+            function.path("Environment").path("Variables").properties()
+                    .forEach(variable -> variables.add(variable.getKey()));
+            long size = function.path("CodeSize").asLong();
+            var table = new TextTable("  ")
+                    .row("arn", function.path("FunctionArn").asText())
+                    .row("runtime", function.path("Runtime").asText())
+                    .row("handler", function.path("Handler").asText())
+                    .row("memory", function.path("MemorySize").asInt() + " MB")
+                    .row("timeout", function.path("Timeout").asInt() + " s")
+                    .row("code", "sha256 " + function.path("CodeSha256").asText() + ", " + Human.bytes(size)
+                            + " (" + size + " bytes)")
+                    .row("revision", function.path("RevisionId").asText())
+                    .row("environment", variables.isEmpty() ? "none" : String.join(", ", variables))
+                    .row("state", function.path("State").asText())
+                    .row("last modified", function.path("LastModified").asText());
+            if (!function.path("Description").asText().isEmpty()) {
+                table.row("description", function.path("Description").asText());
+            }
+            table.print(out);
+        }
+    }
+
+    /** {@code $LATEST} and the published versions. */
+    record Versions(List<JsonNode> versions) implements InfoSection {
+        @Override
+        public String title() {
+            return "versions";
+        }
+
+        @Override
+        public void printBody(PrintWriter out) {
+            var table = new TextTable("  ").row("VERSION", "CODE-SHA256", "LAST-MODIFIED", "DESCRIPTION");
+            for (JsonNode version : versions) {
+                table.row(version.path("Version").asText(), version.path("CodeSha256").asText(),
+                        version.path("LastModified").asText(), version.path("Description").asText());
+            }
+            table.print(out);
+        }
+    }
+
+    /** The aliases and how each splits its traffic. */
+    record Aliases(List<JsonNode> aliases) implements InfoSection {
+        @Override
+        public String title() {
+            return "aliases";
+        }
+
+        @Override
+        public void printBody(PrintWriter out) {
+            if (aliases.isEmpty()) {
+                out.println("  none");
+                return;
+            }
+            var table = new TextTable("  ").row("ALIAS", "ROUTING");
+            for (JsonNode alias : aliases) {
+                table.row(alias.path("Name").asText(), AliasCommand.routing(alias));
+            }
+            table.print(out);
+        }
+    }
+}

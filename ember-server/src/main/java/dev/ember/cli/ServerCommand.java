@@ -1,0 +1,49 @@
+package dev.ember.cli;
+
+import dev.ember.server.EmberServer;
+import dev.ember.server.ServerOptions;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code ember server}: runs the platform in this process until it is stopped (Ctrl-C or SIGTERM). */
+@Command(name = "server", mixinStandardHelpOptions = true,
+        description = "Starts the Ember server and runs it until Ctrl-C.")
+final class ServerCommand implements Callable<Integer> {
+    private static final ServerOptions DEFAULTS = ServerOptions.defaults();
+
+    @Option(names = "--port", paramLabel = "N", description = "The HTTP API's port; 0 picks a free one"
+            + " (default: ${DEFAULT-VALUE}).")
+    int port = DEFAULTS.port();
+
+    @Option(names = "--host", paramLabel = "H", description = "The address to listen on (default: ${DEFAULT-VALUE}).")
+    String host = DEFAULTS.host();
+
+    @Option(names = "--data-dir", paramLabel = "DIR",
+            description = "Where functions, code and logs are kept (default: ${DEFAULT-VALUE}).")
+    Path dataDir = DEFAULTS.dataDir();
+
+    @Option(names = "--concurrency-limit", paramLabel = "N",
+            description = "In-flight invocations across all functions (default: ${DEFAULT-VALUE}).")
+    int concurrencyLimit = DEFAULTS.concurrencyLimit();
+
+    @Override
+    public Integer call() throws InterruptedException {
+        EmberServer server = EmberServer.start(options());
+        Runtime.getRuntime().addShutdownHook(new Thread(server::close, "ember-shutdown"));
+        server.awaitShutdown();
+        return 0;
+    }
+
+    /** The server's options: the defaults with what was given. */
+    ServerOptions options() {
+        try {
+            ServerOptions given = DEFAULTS.withPort(port).withDataDir(dataDir).withConcurrencyLimit(concurrencyLimit);
+            return new ServerOptions(host, given.port(), given.dataDir(), given.concurrencyLimit(), given.keepAlive(),
+                    given.initTimeout(), given.arns());
+        } catch (IllegalArgumentException e) {
+            throw new CliException(e.getMessage(), e);
+        }
+    }
+}

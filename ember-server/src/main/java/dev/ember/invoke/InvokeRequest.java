@@ -1,0 +1,20 @@
+package dev.ember.invoke;
+
+import java.util.Objects;
+
+/**
+ * A synchronous invocation as the Invoke API receives it.
+ *
+ * @param functionName  the bare function name
+ * @param qualifier     {@code $LATEST}, a version, an alias, or null for {@code $LATEST}
+ * @param payload       the event, JSON
+ * @param tailLog       whether the caller wants the last 4 KB of the log ({@code X-Amz-Log-Type: Tail})
+ * @param clientContext the base64 client context to pass to the runtime, or null
+ */
+public record InvokeRequest(String functionName, String qualifier, byte[] payload, boolean tailLog,
+                            String clientContext) {
+    public InvokeRequest {
+        Objects.requireNonNull(functionName, "functionName");
+        Objects.requireNonNull(payload, "payload");
+    }
+}

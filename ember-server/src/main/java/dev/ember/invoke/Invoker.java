@@ -1,0 +1,37 @@
+package dev.ember.invoke;
+
+import dev.ember.lambda.Arns;
+import dev.ember.lambda.LambdaException;
+import dev.ember.pool.EnvironmentFactory;
+import dev.ember.pool.WarmPool;
+import dev.ember.registry.FunctionRegistry;
+import dev.ember.telemetry.FunctionLogs;
+import java.time.Duration;
+import java.time.InstantSource;
+
+/** Runs invocations: resolves the qualifier, admits the request, and runs it in an execution environment. */
+public interface Invoker extends AutoCloseable {
+
+    /**
+     * The invoker of a single Ember server: environments are processes on this machine.
+     *
+     * @param concurrencyLimit the account concurrency limit; beyond it invocations are throttled
+     * @param initTimeout      how long a new environment may take to initialise
+     */
+    static Invoker local(FunctionRegistry registry, EnvironmentFactory environments, WarmPool pool,
+                         FunctionLogs logs, int concurrencyLimit, Arns arns, InstantSource clock,
+                         Duration initTimeout) {
+        return new LocalInvoker(registry, environments, pool, logs, concurrencyLimit, arns, clock, initTimeout);
+    }
+
+    /**
+     * Runs one synchronous invocation and waits for its end.
+     *
+     * @throws LambdaException ResourceNotFoundException when the function or qualifier does not exist
+     */
+    InvocationResult invoke(InvokeRequest request);
+
+    /** Destroys every environment, idle or busy. */
+    @Override
+    void close();
+}

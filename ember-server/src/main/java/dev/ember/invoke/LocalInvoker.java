@@ -1,0 +1,258 @@
+package dev.ember.invoke;
+
+import dev.ember.lambda.Arns;
+import dev.ember.lambda.LambdaException;
+import dev.ember.pool.EnvironmentFactory;
+import dev.ember.pool.EnvironmentOutcome;
+import dev.ember.pool.EnvironmentStartException;
+import dev.ember.pool.ExecutionEnvironment;
+import dev.ember.pool.LogTail;
+import dev.ember.pool.WarmPool;
+import dev.ember.registry.Alias;
+import dev.ember.registry.FunctionRegistry;
+import dev.ember.registry.FunctionVersion;
+import dev.ember.runtimeapi.RuntimeEvent;
+import dev.ember.telemetry.FunctionLogs;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.InstantSource;
+import java.util.HexFormat;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * Runs invocations on this machine: resolve the qualifier (weighted aliases included), admit under the account
+ * concurrency limit, take a warm environment or start one, hand it the event, log START/END/REPORT.
+ */
+final class LocalInvoker implements Invoker, AutoCloseable {
+    private final FunctionRegistry registry;
+    private final EnvironmentFactory environments;
+    private final WarmPool pool;
+    private final FunctionLogs logs;
+    private final Admission admission;
+    private final Arns arns;
+    private final InstantSource clock;
+    private final Duration initTimeout;
+    private final Set<ExecutionEnvironment> busy = ConcurrentHashMap.newKeySet();
+
+    LocalInvoker(FunctionRegistry registry, EnvironmentFactory environments, WarmPool pool, FunctionLogs logs,
+                 int concurrencyLimit, Arns arns, InstantSource clock, Duration initTimeout) {
+        this.registry = registry;
+        this.environments = environments;
+        this.pool = pool;
+        this.logs = logs;
+        this.admission = new Admission(concurrencyLimit);
+        this.arns = arns;
+        this.clock = clock;
+        this.initTimeout = initTimeout;
+        registry.addListener((name, deleted) -> pool.evictStale(name, this::isStale));
+    }
+
+    @Override
+    public InvocationResult invoke(InvokeRequest request) {
+        FunctionVersion version = resolve(request.functionName(), request.qualifier());
+        String requestId = UUID.randomUUID().toString();
+        if (!admission.tryAcquire()) {
+            return new InvocationResult.Throttled(requestId, "ConcurrentInvocationLimitExceeded", "Rate Exceeded.");
+        }
+        try {
+            return run(version, requestId, request);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw LambdaException.of(dev.ember.lambda.ErrorType.SERVICE, "Invocation %s was interrupted", requestId);
+        } finally {
+            admission.release();
+        }
+    }
+
+    /** Number of invocations running now. */
+    int inFlight() {
+        return admission.inFlight();
+    }
+
+    private InvocationResult run(FunctionVersion version, String requestId, InvokeRequest request)
+            throws InterruptedException {
+        String name = version.name();
+        LogTail tail = request.tailLog() ? new LogTail(LogTail.LAMBDA_TAIL_BYTES) : null;
+        InvocationLog log = new InvocationLog(logs, name, tail);
+        ExecutionEnvironment environment = pool.take(version);
+        Duration initDuration = null;
+        if (environment == null) {
+            long initStarted = System.nanoTime();
+            try {
+                environment = environments.start(version, line -> logs.append(name, line));
+            } catch (EnvironmentStartException e) {
+                log.platform("INIT_REPORT Init Duration: 0.00 ms\tPhase: init\tStatus: error\tError Type: "
+                        + e.errorType());
+                log.flush();
+                return functionError(requestId, version, e.errorType(),
+                        "RequestId: " + requestId + " Error: " + e.getMessage(), log);
+            }
+            environment.attachTail(tail);
+            EnvironmentOutcome failure = environment.awaitReady(initTimeout);
+            if (failure != null) {
+                return initFailed(requestId, version, failure, initStarted, log);
+            }
+            initDuration = environment.initDuration();
+        } else {
+            environment.attachTail(tail);
+        }
+        busy.add(environment);
+        try {
+            return runIn(environment, version, requestId, request, initDuration, log);
+        } finally {
+            busy.remove(environment);
+        }
+    }
+
+    private InvocationResult runIn(ExecutionEnvironment environment, FunctionVersion version, String requestId,
+                                   InvokeRequest request, Duration initDuration, InvocationLog log)
+            throws InterruptedException {
+        int timeoutSeconds = version.config().timeoutSeconds();
+        log.platform("START RequestId: " + requestId + " Version: " + version.version());
+        long started = System.nanoTime();
+        var event = new RuntimeEvent(requestId, clock.millis() + timeoutSeconds * 1000L,
+                arns.function(version.name(), request.qualifier()), traceId(), request.clientContext(), null,
+                request.payload());
+        EnvironmentOutcome outcome = environment.invoke(event, Duration.ofSeconds(timeoutSeconds));
+        long durationNanos = System.nanoTime() - started;
+        environment.attachTail(null);
+        InvocationResult result = switch (outcome) {
+            case EnvironmentOutcome.Response response ->
+                    new InvocationResult.Success(requestId, version.version(), response.body(), null);
+            case EnvironmentOutcome.Error error -> new InvocationResult.FunctionError(requestId, version.version(),
+                    error.errorType() != null ? error.errorType() : "Unhandled", error.body(), null);
+            case EnvironmentOutcome.ResponseTooLarge tooLarge -> errorResult(requestId, version,
+                    "Function.ResponseSizeTooLarge", "Response payload size (" + tooLarge.size()
+                            + " bytes) exceeded maximum allowed payload size (6291556 bytes).");
+            case EnvironmentOutcome.TimedOut timedOut -> {
+                log.platform(clock.instant() + " " + requestId + " Task timed out after "
+                        + "%.2f seconds".formatted((double) timeoutSeconds));
+                yield new InvocationResult.Timeout(requestId, version.version(), timeoutSeconds, null);
+            }
+            case EnvironmentOutcome.Exited exited -> errorResult(requestId, version, "Runtime.ExitError",
+                    "RequestId: " + requestId + " Error: Runtime exited with error: " + describe(exited));
+            case EnvironmentOutcome.InitFailed initFailed -> new InvocationResult.FunctionError(requestId,
+                    version.version(), initFailed.errorType(), initFailed.body(), null);
+        };
+        if (environment.isUsable()) {
+            pool.put(environment);
+        }
+        log.platform("END RequestId: " + requestId);
+        log.platform(report(requestId, durationNanos, version.config().memoryMb(),
+                environment.maxMemoryUsedMb(), initDuration));
+        log.flush();
+        return log.withTail(result);
+    }
+
+    private InvocationResult initFailed(String requestId, FunctionVersion version, EnvironmentOutcome failure,
+                                        long initStarted, InvocationLog log) {
+        InvocationResult result = switch (failure) {
+            case EnvironmentOutcome.InitFailed initFailed -> new InvocationResult.FunctionError(requestId,
+                    version.version(), initFailed.errorType() != null ? initFailed.errorType() : "Runtime.Unknown",
+                    initFailed.body(), null);
+            case EnvironmentOutcome.Exited exited -> errorResult(requestId, version, "Runtime.ExitError",
+                    "RequestId: " + requestId + " Error: Runtime exited " + (exited.exitCode() == 0 && exited
+                            .signal() == null ? "without providing a reason" : "with error: " + describe(exited)));
+            case EnvironmentOutcome.TimedOut timedOut ->
+                    new InvocationResult.Timeout(requestId, version.version(), initTimeout.toMillis() / 1000.0, null);
+            default -> throw new IllegalStateException("not an init failure: " + failure);
+        };
+        String errorType = switch (result) {
+            case InvocationResult.FunctionError error -> error.errorType();
+            case InvocationResult.Timeout timeout -> "Sandbox.Timedout";
+            default -> "Unknown";
+        };
+        log.platform("INIT_REPORT Init Duration: %.2f ms\tPhase: init\tStatus: error\tError Type: %s"
+                .formatted((System.nanoTime() - initStarted) / 1e6, errorType));
+        log.flush();
+        return log.withTail(result);
+    }
+
+    private static String report(String requestId, long durationNanos, int memoryMb, long maxMemoryMb,
+                                 Duration initDuration) {
+        double durationMs = durationNanos / 1e6;
+        long billedMs = Math.max(1, (long) Math.ceil(durationMs));
+        String report = "REPORT RequestId: %s\tDuration: %.2f ms\tBilled Duration: %d ms\tMemory Size: %d MB\t"
+                .formatted(requestId, durationMs, billedMs, memoryMb)
+                + "Max Memory Used: " + maxMemoryMb + " MB";
+        if (initDuration != null) {
+            report += "\tInit Duration: %.2f ms".formatted(initDuration.toNanos() / 1e6);
+        }
+        return report;
+    }
+
+    private InvocationResult functionError(String requestId, FunctionVersion version, String errorType,
+                                           String message, InvocationLog log) {
+        return log.withTail(errorResult(requestId, version, errorType, message));
+    }
+
+    private static InvocationResult.FunctionError errorResult(String requestId, FunctionVersion version,
+                                                              String errorType, String message) {
+        var body = new com.fasterxml.jackson.databind.node.ObjectNode(
+                com.fasterxml.jackson.databind.node.JsonNodeFactory.instance);
+        body.put("errorType", errorType);
+        body.put("errorMessage", message);
+        return new InvocationResult.FunctionError(requestId, version.version(), errorType,
+                body.toString().getBytes(StandardCharsets.UTF_8), null);
+    }
+
+    private static String describe(EnvironmentOutcome.Exited exited) {
+        return exited.signal() != null
+                ? "signal: " + (exited.signal().equals("SIGKILL") ? "killed" : exited.signal())
+                : "exit status " + exited.exitCode();
+    }
+
+    /** Resolves a qualifier; an alias with a routing config picks its additional version by weight. */
+    private FunctionVersion resolve(String name, String qualifier) {
+        if (qualifier == null || qualifier.equals(FunctionVersion.LATEST) || isNumber(qualifier)) {
+            return registry.get(name, qualifier);
+        }
+        Alias alias = registry.getAlias(name, qualifier);
+        String version = alias.functionVersion();
+        double draw = ThreadLocalRandom.current().nextDouble();
+        for (Map.Entry<String, Double> weighted : alias.additionalVersionWeights().entrySet()) {
+            if (draw < weighted.getValue()) {
+                version = weighted.getKey();
+                break;
+            }
+            draw -= weighted.getValue();
+        }
+        return registry.get(name, version);
+    }
+
+    private boolean isStale(FunctionVersion version) {
+        try {
+            return !registry.get(version.name(), version.version()).revisionId().equals(version.revisionId());
+        } catch (LambdaException gone) {
+            return true;
+        }
+    }
+
+    private static boolean isNumber(String qualifier) {
+        for (int i = 0; i < qualifier.length(); i++) {
+            if (!Character.isDigit(qualifier.charAt(i))) {
+                return false;
+            }
+        }
+        return !qualifier.isEmpty();
+    }
+
+    /** An X-Ray trace header in AWS's format, so runtimes that parse it keep working. */
+    private String traceId() {
+        var random = ThreadLocalRandom.current();
+        HexFormat hex = HexFormat.of();
+        return "Root=1-" + Long.toHexString(clock.millis() / 1000) + '-'
+                + hex.toHexDigits(random.nextInt()) + hex.toHexDigits(random.nextLong())
+                + ";Parent=" + hex.toHexDigits(random.nextLong()) + ";Sampled=0";
+    }
+
+    @Override
+    public void close() {
+        busy.forEach(ExecutionEnvironment::destroy);
+        pool.close();
+    }
+}

@@ -1,0 +1,149 @@
+package dev.ember.pool;
+
+import dev.ember.lambda.Arns;
+import dev.ember.registry.FunctionConfig;
+import dev.ember.registry.FunctionRegistry;
+import dev.ember.registry.FunctionVersion;
+import dev.ember.registry.Runtime;
+import java.io.File;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URISyntaxException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Consumer;
+import java.util.stream.Collectors;
+
+/**
+ * Starts execution environments: picks the runtime's command, sets the environment variables Lambda sets, and
+ * points the process at its own Runtime API endpoint.
+ */
+public final class EnvironmentFactory {
+    /** The managed Java runtime's entry point (module ember-runtime-java). */
+    static final String JAVA_RUNTIME_MAIN = "dev.ember.runtime.java.RuntimeMain";
+    private static final String PATH = "/usr/local/bin:/usr/bin:/bin:/opt/bin";
+
+    private final FunctionRegistry registry;
+    private final Arns arns;
+    private final Path runDirectory;
+    private final Path javaHome;
+    private final String javaRuntimeClasspath;
+
+    /**
+     * @param runDirectory where per-environment files live (named pipes); emptied now, as nothing in it outlives
+     *                     the server
+     */
+    public EnvironmentFactory(FunctionRegistry registry, Arns arns, Path runDirectory) {
+        this.registry = registry;
+        this.arns = arns;
+        this.runDirectory = runDirectory;
+        this.javaHome = Path.of(System.getProperty("java.home"));
+        this.javaRuntimeClasspath = javaRuntimeClasspath();
+        try {
+            Files.createDirectories(runDirectory);
+            try (var stale = Files.list(runDirectory)) {
+                for (Path file : stale.toList()) {
+                    Files.deleteIfExists(file);
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * Starts a new environment for {@code version}. It is initialising when this returns.
+     *
+     * @param log receives every line the runtime prints
+     * @throws EnvironmentStartException when the runtime cannot be started
+     */
+    public ExecutionEnvironment start(FunctionVersion version, Consumer<String> log) {
+        String id = HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextLong());
+        Path taskRoot = registry.codeDirectory(version.code());
+        return ExecutionEnvironment.start(id, version, plan(version, taskRoot, id), runDirectory, log);
+    }
+
+    private LaunchPlan plan(FunctionVersion version, Path taskRoot, String id) {
+        FunctionConfig config = version.config();
+        Map<String, String> env = new LinkedHashMap<>(config.environment());
+        env.put("AWS_LAMBDA_FUNCTION_NAME", config.name());
+        env.put("AWS_LAMBDA_FUNCTION_VERSION", version.version());
+        env.put("AWS_LAMBDA_FUNCTION_MEMORY_SIZE", Integer.toString(config.memoryMb()));
+        env.put("AWS_LAMBDA_LOG_GROUP_NAME", "/aws/lambda/" + config.name());
+        env.put("AWS_LAMBDA_LOG_STREAM_NAME", logStreamName(version.version(), id));
+        env.put("AWS_LAMBDA_INITIALIZATION_TYPE", "on-demand");
+        env.put("AWS_EXECUTION_ENV", "AWS_Lambda_" + config.runtime().id());
+        env.put("AWS_REGION", arns.region());
+        env.put("AWS_DEFAULT_REGION", arns.region());
+        env.put("_HANDLER", config.handler() == null ? "" : config.handler());
+        env.put("LAMBDA_TASK_ROOT", taskRoot.toString());
+        env.put("TZ", ":UTC");
+        env.put("LANG", "en_US.UTF-8");
+        env.put("PATH", PATH);
+        List<String> command = new ArrayList<>();
+        if (config.runtime().family() == Runtime.Family.JAVA) {
+            env.put("LAMBDA_RUNTIME_DIR", javaHome.toString());
+            command.add(javaHome.resolve("bin/java").toString());
+            command.addAll(javaOptions(config.memoryMb()));
+            command.add("-cp");
+            command.add(javaRuntimeClasspath);
+            command.add(JAVA_RUNTIME_MAIN);
+        } else {
+            env.put("LAMBDA_RUNTIME_DIR", taskRoot.toString());
+            Path bootstrap = taskRoot.resolve("bootstrap");
+            if (!Files.isRegularFile(bootstrap)) {
+                throw new EnvironmentStartException("Runtime.InvalidEntrypoint",
+                        "Couldn't find valid bootstrap(s): [" + bootstrap + "]");
+            }
+            command.add(bootstrap.toString());
+        }
+        return new LaunchPlan(command, taskRoot, env);
+    }
+
+    /**
+     * JVM options of a managed Java environment: heap sized from the function's memory as AWS does, and a
+     * start-up-oriented JIT and GC (a function's JVM is small and short-lived).
+     */
+    private static List<String> javaOptions(int memoryMb) {
+        int heapMb = Math.max(64, memoryMb * 85 / 100);
+        return List.of("-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xshare:auto", "-Xss512k",
+                "-XX:MaxHeapSize=" + heapMb + "m", "-XX:+ExitOnOutOfMemoryError",
+                "--enable-native-access=ALL-UNNAMED");
+    }
+
+    private static String logStreamName(String version, String id) {
+        LocalDate today = LocalDate.now(ZoneOffset.UTC);
+        return "%d/%02d/%02d/[%s]%s".formatted(today.getYear(), today.getMonthValue(), today.getDayOfMonth(),
+                version, id);
+    }
+
+    /**
+     * The managed runtime's classpath: the jars (or class directories, in a development build) that hold the
+     * runtime, Jackson and aws-lambda-java-core, found where this server loaded them from.
+     */
+    private static String javaRuntimeClasspath() {
+        String[] anchors = {JAVA_RUNTIME_MAIN, "com.fasterxml.jackson.databind.ObjectMapper",
+            "com.fasterxml.jackson.core.JsonFactory", "com.fasterxml.jackson.annotation.JsonProperty",
+            "com.amazonaws.services.lambda.runtime.Context"};
+        ClassLoader loader = EnvironmentFactory.class.getClassLoader();
+        List<String> entries = new ArrayList<>();
+        for (String anchor : anchors) {
+            try {
+                Class<?> type = Class.forName(anchor, false, loader);
+                entries.add(Path.of(type.getProtectionDomain().getCodeSource().getLocation().toURI()).toString());
+            } catch (ClassNotFoundException | URISyntaxException | NullPointerException e) {
+                throw new IllegalStateException("The managed Java runtime is incomplete: cannot locate " + anchor
+                        + " on the server's classpath (is ember-runtime-java built?)", e);
+            }
+        }
+        return entries.stream().distinct().collect(Collectors.joining(File.pathSeparator));
+    }
+}

@@ -1,0 +1,375 @@
+package dev.ember.pool;
+
+import dev.ember.registry.FunctionVersion;
+import dev.ember.runtimeapi.RuntimeApiListener;
+import dev.ember.runtimeapi.RuntimeApiServer;
+import dev.ember.runtimeapi.RuntimeEvent;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Consumer;
+
+/**
+ * One execution environment: a runtime process of one function version, its own Runtime API endpoint, and the pump
+ * that carries its stdout and stderr into the function's log. It runs at most one invocation at a time.
+ *
+ * <p>Lifecycle: started → {@link #awaitReady} (init ends at the runtime's first {@code GET /next}) → any number of
+ * {@link #invoke}s → {@link #destroy}. After a timeout, a crash or a failed init the environment is destroyed and
+ * must not be used again ({@link #isUsable()}).
+ */
+public final class ExecutionEnvironment implements RuntimeApiListener {
+    /** Lines longer than Lambda's 256 KB log event are split. */
+    private static final int MAX_LINE_CHARS = 256 * 1024;
+    private static final long DRAIN_LIMIT_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
+    private static final long CHILDREN_SAMPLE_NANOS = TimeUnit.SECONDS.toNanos(1);
+
+    private final String id;
+    private final FunctionVersion version;
+    private final Consumer<String> log;
+    private final long startedNanos = System.nanoTime();
+    private final CompletableFuture<EnvironmentOutcome> ready = new CompletableFuture<>();
+    private final ReentrantLock outputLock = new ReentrantLock();
+    private final AtomicLong bytesRead = new AtomicLong();
+    private final AtomicLong bytesLogged = new AtomicLong();
+    private final AtomicBoolean destroyed = new AtomicBoolean();
+    private final RuntimeApiServer runtimeApi;
+    private OutputPipe output;
+    private Process process;
+    private volatile Invocation current;
+    private volatile LogTail tail;
+    private volatile long initNanos = -1;
+    private long childrenSampledAt = System.nanoTime() - CHILDREN_SAMPLE_NANOS - 1;
+    private long childrenPeakKb;
+
+    private record Invocation(String requestId, CompletableFuture<EnvironmentOutcome> outcome) {
+    }
+
+    private ExecutionEnvironment(String id, FunctionVersion version, Consumer<String> log) {
+        this.id = id;
+        this.version = version;
+        this.log = log;
+        this.runtimeApi = RuntimeApiServer.start(this);
+    }
+
+    /**
+     * Starts the runtime process. The process gets {@code AWS_LAMBDA_RUNTIME_API} pointing at this environment's
+     * own endpoint on top of {@code environment}.
+     *
+     * @param log receives each line the process prints (stdout and stderr)
+     * @throws EnvironmentStartException when the process cannot be started (e.g. no executable bootstrap)
+     */
+    static ExecutionEnvironment start(String id, FunctionVersion version, LaunchPlan plan, Path runDirectory,
+                                      Consumer<String> log) {
+        var environment = new ExecutionEnvironment(id, version, log);
+        try {
+            environment.launch(plan, runDirectory);
+        } catch (RuntimeException e) {
+            environment.runtimeApi.close();
+            throw e;
+        }
+        return environment;
+    }
+
+    private void launch(LaunchPlan plan, Path runDirectory) {
+        output = OutputPipe.create(runDirectory.resolve(id + ".out"));
+        // A platform thread: reads of a pipe block their carrier, so a virtual thread would gain nothing.
+        Thread.ofPlatform().daemon().name("env-output-" + id).stackSize(256 * 1024).start(this::pumpOutput);
+        ProcessBuilder builder = new ProcessBuilder(plan.command())
+                .directory(plan.workingDirectory().toFile())
+                .redirectOutput(output.path().toFile())
+                .redirectErrorStream(true)
+                .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+        builder.environment().clear();
+        builder.environment().putAll(plan.environment());
+        builder.environment().put("AWS_LAMBDA_RUNTIME_API", runtimeApi.address());
+        try {
+            process = builder.start();
+        } catch (IOException e) {
+            output.close();
+            throw new EnvironmentStartException("Runtime.InvalidEntrypoint",
+                    "Error: fork/exec " + plan.command().getFirst() + ": " + rootMessage(e));
+        }
+        process.onExit().thenAccept(this::exited);
+    }
+
+    /** This environment's id, also in its log stream name. */
+    public String id() {
+        return id;
+    }
+
+    /** The function version it runs. */
+    public FunctionVersion version() {
+        return version;
+    }
+
+    /** Whether it can take another invocation: not destroyed, process alive. */
+    public boolean isUsable() {
+        return !destroyed.get() && process.isAlive();
+    }
+
+    /** Sends the lines that follow to {@code logTail} as well as to the function's log. */
+    public void attachTail(LogTail logTail) {
+        this.tail = logTail;
+    }
+
+    /**
+     * Waits until the runtime asks for its first event.
+     *
+     * @return null when ready; otherwise why init failed ({@link EnvironmentOutcome.InitFailed},
+     *         {@link EnvironmentOutcome.Exited}, or {@link EnvironmentOutcome.TimedOut}), and the environment is
+     *         destroyed
+     */
+    public EnvironmentOutcome awaitReady(Duration timeout) throws InterruptedException {
+        EnvironmentOutcome failure;
+        try {
+            failure = ready.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
+        } catch (TimeoutException e) {
+            failure = new EnvironmentOutcome.TimedOut();
+        } catch (ExecutionException e) {
+            throw new IllegalStateException(e.getCause());
+        }
+        if (failure != null) {
+            drainOutput();
+            destroy();
+        }
+        return failure;
+    }
+
+    /** How long init took (start to first {@code GET /next}); negative while initialising. */
+    public Duration initDuration() {
+        return Duration.ofNanos(initNanos);
+    }
+
+    /**
+     * Hands one event to the runtime and waits for its outcome, at most {@code timeout}. On a timeout, a crash or a
+     * response over the limit the environment is destroyed.
+     */
+    public EnvironmentOutcome invoke(RuntimeEvent event, Duration timeout) throws InterruptedException {
+        var invocation = new Invocation(event.requestId(), new CompletableFuture<>());
+        current = invocation;
+        EnvironmentOutcome outcome;
+        try {
+            if (!process.isAlive()) {
+                outcome = exitOutcome(process);
+            } else {
+                runtimeApi.deliver(event);
+                outcome = invocation.outcome().get(timeout.toNanos(), TimeUnit.NANOSECONDS);
+            }
+        } catch (TimeoutException e) {
+            outcome = new EnvironmentOutcome.TimedOut();
+        } catch (ExecutionException e) {
+            throw new IllegalStateException(e.getCause());
+        } finally {
+            current = null;
+        }
+        drainOutput();
+        if (!(outcome instanceof EnvironmentOutcome.Response || outcome instanceof EnvironmentOutcome.Error)) {
+            destroy();
+        }
+        return outcome;
+    }
+
+    /**
+     * The peak resident memory of the runtime process and its children so far, in MB, read from {@code /proc}.
+     * (A cgroup replaces this once environments are sandboxed.)
+     */
+    public long maxMemoryUsedMb() {
+        if (process == null) {
+            return 0;
+        }
+        long now = System.nanoTime();
+        if (now - childrenSampledAt > CHILDREN_SAMPLE_NANOS) {
+            // Walking the process tree scans all of /proc: done at most once a second, not per invocation.
+            childrenSampledAt = now;
+            long kb = 0;
+            for (ProcessHandle child : process.descendants().toList()) {
+                kb += peakResidentKb(child.pid());
+            }
+            childrenPeakKb = Math.max(childrenPeakKb, kb);
+        }
+        return (peakResidentKb(process.pid()) + childrenPeakKb + 1023) / 1024;
+    }
+
+    /** Kills the runtime process and its children and closes the endpoint. Idempotent. */
+    public void destroy() {
+        if (!destroyed.compareAndSet(false, true)) {
+            return;
+        }
+        runtimeApi.close();
+        if (process != null) {
+            process.descendants().forEach(ProcessHandle::destroyForcibly);
+            process.destroyForcibly();
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "ExecutionEnvironment[" + id + ", " + version.name() + ':' + version.version() + ']';
+    }
+
+    // Runtime API callbacks, on the endpoint's threads.
+
+    @Override
+    public void onNext() {
+        if (!ready.isDone()) {
+            initNanos = System.nanoTime() - startedNanos;
+            ready.complete(null);
+        }
+    }
+
+    @Override
+    public void onResponse(String requestId, byte[] body) {
+        complete(requestId, new EnvironmentOutcome.Response(body));
+    }
+
+    @Override
+    public void onError(String requestId, String errorType, byte[] body) {
+        complete(requestId, new EnvironmentOutcome.Error(errorType, body));
+    }
+
+    @Override
+    public void onInitError(String errorType, byte[] body) {
+        var failure = new EnvironmentOutcome.InitFailed(errorType, body);
+        ready.complete(failure);
+        Invocation invocation = current;
+        if (invocation != null) {
+            invocation.outcome().complete(failure);
+        }
+    }
+
+    @Override
+    public void onResponseTooLarge(String requestId, long size) {
+        complete(requestId, new EnvironmentOutcome.ResponseTooLarge(size));
+    }
+
+    private void complete(String requestId, EnvironmentOutcome outcome) {
+        Invocation invocation = current;
+        if (invocation != null && invocation.requestId().equals(requestId)) {
+            invocation.outcome().complete(outcome);
+        }
+    }
+
+    private void exited(Process exited) {
+        EnvironmentOutcome outcome = exitOutcome(exited);
+        ready.complete(outcome);
+        Invocation invocation = current;
+        if (invocation != null) {
+            invocation.outcome().complete(outcome);
+        }
+    }
+
+    private static EnvironmentOutcome exitOutcome(Process exited) {
+        int status = exited.exitValue();
+        // The JDK reports death by signal N as 128 + N.
+        return switch (status) {
+            case 137 -> new EnvironmentOutcome.Exited(-1, "SIGKILL");
+            case 143 -> new EnvironmentOutcome.Exited(-1, "SIGTERM");
+            case 134 -> new EnvironmentOutcome.Exited(-1, "SIGABRT");
+            case 139 -> new EnvironmentOutcome.Exited(-1, "SIGSEGV");
+            default -> new EnvironmentOutcome.Exited(status, null);
+        };
+    }
+
+    /** Carries the process's output, line by line, into the log; counts bytes so invocations can drain it. */
+    private void pumpOutput() {
+        byte[] buffer = new byte[16 * 1024];
+        var pending = new java.io.ByteArrayOutputStream();
+        try (InputStream out = output.openForReading()) {
+            int n;
+            while ((n = out.read(buffer)) > 0) {
+                bytesRead.addAndGet(n);
+                outputLock.lock();
+                try {
+                    int lineStart = 0;
+                    for (int i = 0; i < n; i++) {
+                        if (buffer[i] == '\n') {
+                            pending.write(buffer, lineStart, i - lineStart);
+                            emit(pending);
+                            lineStart = i + 1;
+                        }
+                    }
+                    pending.write(buffer, lineStart, n - lineStart);
+                    if (pending.size() >= MAX_LINE_CHARS) {
+                        emit(pending);
+                    }
+                    bytesLogged.addAndGet(n);
+                } finally {
+                    outputLock.unlock();
+                }
+            }
+        } catch (IOException e) {
+            // The process is gone; what it printed until then was logged.
+        } finally {
+            outputLock.lock();
+            try {
+                if (pending.size() > 0) {
+                    emit(pending);
+                }
+            } finally {
+                outputLock.unlock();
+            }
+        }
+    }
+
+    private void emit(java.io.ByteArrayOutputStream pending) {
+        String line = pending.toString(StandardCharsets.UTF_8);
+        pending.reset();
+        if (!line.isEmpty() && line.charAt(line.length() - 1) == '\r') {
+            line = line.substring(0, line.length() - 1);
+        }
+        log.accept(line);
+        LogTail logTail = tail;
+        if (logTail != null) {
+            logTail.line(line);
+        }
+    }
+
+    /**
+     * Waits briefly until what the runtime printed before it answered has been logged, so that an invocation's
+     * output lands before its END line and in its tail. Bounded: a runtime that keeps printing does not hold the
+     * caller.
+     */
+    private void drainOutput() {
+        long deadline = System.nanoTime() + DRAIN_LIMIT_NANOS;
+        while (output.pending() > 0 || bytesRead.get() != bytesLogged.get()) {
+            if (System.nanoTime() > deadline) {
+                break;
+            }
+            LockSupport.parkNanos(20_000);
+        }
+        outputLock.lock();
+        outputLock.unlock();
+    }
+
+    private static long peakResidentKb(long pid) {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc", Long.toString(pid), "status"))) {
+                if (line.startsWith("VmHWM:")) {
+                    return Long.parseLong(line.substring(6).replace("kB", "").trim());
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            // The process ended meanwhile.
+        }
+        return 0;
+    }
+
+    private static String rootMessage(Throwable e) {
+        Throwable root = e;
+        while (root.getCause() != null) {
+            root = root.getCause();
+        }
+        return root.getMessage();
+    }
+}

@@ -1,0 +1,65 @@
+package dev.ember.store;
+
+import java.util.List;
+
+/**
+ * Every table of the embedded store, as the ordered steps that build it. A feature that needs a table appends a
+ * {@link Migration}; released steps never change, so a data directory of any earlier Ember opens and upgrades.
+ *
+ * <p>The SQL is kept to what SQLite and PostgreSQL both accept: {@code VARCHAR(n)}, {@code TEXT}, {@code BIGINT},
+ * {@code INTEGER}, composite primary keys and {@code REFERENCES ... ON DELETE CASCADE}; times are epoch milliseconds
+ * in {@code BIGINT}; no {@code AUTOINCREMENT}, {@code WITHOUT ROWID} or type-less columns.
+ */
+final class Schema {
+
+    /**
+     * The function registry. A function's configuration is one JSON text column ({@code config}) rather than a
+     * column per field: AWS keeps adding fields to FunctionConfiguration (layers, VPC, tracing, SnapStart, ...) and
+     * a published version must copy all of them; with JSON a new field is a change of the codec, not a migration of
+     * two tables, and nothing queries by a configuration field. What the registry does look up by (name, version,
+     * code, revision) are real columns.
+     *
+     * <p>{@code functions.next_version} is the number the next published version gets: it only grows, so a number is
+     * never reused after its version is deleted. {@code functions.published_version} is the version whose code and
+     * configuration equal {@code $LATEST}'s, or null: PublishVersion returns it instead of publishing a copy.
+     */
+    private static final Migration REGISTRY = new Migration(1, "function registry", List.of(
+            """
+            CREATE TABLE functions (
+                name              VARCHAR(64)  NOT NULL PRIMARY KEY,
+                config            TEXT         NOT NULL,
+                code_sha256       VARCHAR(44)  NOT NULL,
+                code_size         BIGINT       NOT NULL,
+                revision_id       VARCHAR(36)  NOT NULL,
+                last_modified     BIGINT       NOT NULL,
+                next_version      BIGINT       NOT NULL,
+                published_version BIGINT
+            )""",
+            """
+            CREATE TABLE function_versions (
+                function_name VARCHAR(64) NOT NULL REFERENCES functions (name) ON DELETE CASCADE,
+                version       BIGINT      NOT NULL,
+                config        TEXT        NOT NULL,
+                code_sha256   VARCHAR(44) NOT NULL,
+                code_size     BIGINT      NOT NULL,
+                revision_id   VARCHAR(36) NOT NULL,
+                last_modified BIGINT      NOT NULL,
+                PRIMARY KEY (function_name, version)
+            )""",
+            """
+            CREATE TABLE aliases (
+                function_name    VARCHAR(64)  NOT NULL REFERENCES functions (name) ON DELETE CASCADE,
+                name             VARCHAR(128) NOT NULL,
+                function_version VARCHAR(20)  NOT NULL,
+                description      VARCHAR(256) NOT NULL,
+                routing          TEXT         NOT NULL,
+                revision_id      VARCHAR(36)  NOT NULL,
+                PRIMARY KEY (function_name, name)
+            )"""));
+
+    /** All steps, in the order they are applied. */
+    static final List<Migration> MIGRATIONS = List.of(REGISTRY);
+
+    private Schema() {
+    }
+}

@@ -1,0 +1,113 @@
+package dev.ember.invoke;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.ember.testing.EmberTestServer;
+import dev.ember.testing.Packages;
+import dev.ember.testing.handlers.Greeter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
+import software.amazon.awssdk.core.SdkBytes;
+import software.amazon.awssdk.services.lambda.LambdaClient;
+import software.amazon.awssdk.services.lambda.model.InvokeResponse;
+import software.amazon.awssdk.services.lambda.model.LogType;
+import software.amazon.awssdk.services.lambda.model.Runtime;
+
+/** Java handlers: on Ember's managed java25 runtime, and on AWS's official runtime interface client, unmodified. */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class JavaRuntimeInvokeTest {
+    Path dataDir;
+    EmberTestServer ember;
+    LambdaClient lambda;
+
+    @BeforeAll
+    void start(@TempDir Path dataDir) {
+        this.dataDir = dataDir;
+        ember = EmberTestServer.start(dataDir);
+        lambda = ember.lambda();
+    }
+
+    @AfterAll
+    void stop() {
+        ember.close();
+    }
+
+    private InvokeResponse invoke(String name, String payload) {
+        return lambda.invoke(b -> b.functionName(name).logType(LogType.TAIL)
+                .payload(SdkBytes.fromUtf8String(payload)));
+    }
+
+    @Test
+    void managedJavaRuntimeRunsARequestHandler() {
+        lambda.createFunction(b -> b.functionName("greeter").runtime(Runtime.JAVA25)
+                .handler(Greeter.class.getName() + "::handleRequest").memorySize(256).timeout(30)
+                .environment(e -> e.variables(Map.of("GREETING", "hey")))
+                .code(c -> c.zipFile(SdkBytes.fromByteArray(Packages.handlerJar(Greeter.class)))));
+
+        InvokeResponse response = invoke("greeter", "{\"name\":\"Ember\"}");
+        assertThat(response.functionError()).isNull();
+        String body = response.payload().asUtf8String();
+        assertThat(body).contains("\"message\":\"Hello, Ember!\"").contains("\"memory\":256")
+                .contains("\"env\":\"hey\"");
+        String log = new String(Base64.getDecoder().decode(response.logResult()), StandardCharsets.UTF_8);
+        assertThat(log).contains("greeting Ember").contains("Init Duration");
+
+        InvokeResponse failed = invoke("greeter", "{\"fail\":\"now\"}");
+        assertThat(failed.functionError()).isEqualTo("Unhandled");
+        assertThat(failed.payload().asUtf8String()).contains("\"errorType\":\"java.lang.IllegalStateException\"")
+                .contains("asked to fail: now").contains("stackTrace");
+    }
+
+    @Test
+    void officialRuntimeInterfaceClientRunsUnmodified() {
+        List<String> classpath = new ArrayList<>(Packages.classpathEntries(
+                "aws-lambda-java-runtime-interface-client", "aws-lambda-java-core", "aws-lambda-java-serialization"));
+        classpath.add("$LAMBDA_TASK_ROOT");
+        String bootstrap = """
+                #!/bin/sh
+                exec %s --enable-native-access=ALL-UNNAMED -XX:+UseSerialGC -XX:TieredStopAtLevel=1 \\
+                  -cp "%s" com.amazonaws.services.lambda.runtime.api.client.AWSLambda "$_HANDLER"
+                """.formatted(Packages.java(), String.join(":", classpath));
+        byte[] jar = Packages.handlerJar(Greeter.class);
+        byte[] zip = withBootstrap(jar, bootstrap);
+        lambda.createFunction(b -> b.functionName("ric").runtime(Runtime.PROVIDED_AL2023)
+                .handler(Greeter.class.getName() + "::handleRequest").timeout(30)
+                .code(c -> c.zipFile(SdkBytes.fromByteArray(zip))));
+
+        InvokeResponse response = invoke("ric", "{\"name\":\"RIC\"}");
+        assertThat(response.functionError()).isNull();
+        assertThat(response.payload().asUtf8String()).contains("\"message\":\"Hello, RIC!\"");
+
+        InvokeResponse failed = invoke("ric", "{\"fail\":\"ric\"}");
+        assertThat(failed.functionError()).isEqualTo("Unhandled");
+        assertThat(failed.payload().asUtf8String()).contains("IllegalStateException").contains("asked to fail: ric");
+    }
+
+    /** The classes of {@code jar} plus a {@code bootstrap} script, in one zip. */
+    private static byte[] withBootstrap(byte[] jar, String bootstrap) {
+        var out = new java.io.ByteArrayOutputStream();
+        try (var zip = new java.util.zip.ZipOutputStream(out);
+             var in = new java.util.zip.ZipInputStream(new java.io.ByteArrayInputStream(jar))) {
+            for (var entry = in.getNextEntry(); entry != null; entry = in.getNextEntry()) {
+                zip.putNextEntry(new java.util.zip.ZipEntry(entry.getName()));
+                in.transferTo(zip);
+                zip.closeEntry();
+            }
+            zip.putNextEntry(new java.util.zip.ZipEntry("bootstrap"));
+            zip.write(bootstrap.getBytes(StandardCharsets.UTF_8));
+            zip.closeEntry();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        return out.toByteArray();
+    }
+}

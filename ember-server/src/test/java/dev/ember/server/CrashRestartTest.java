@@ -1,0 +1,99 @@
+package dev.ember.server;
+
+import static dev.ember.testing.EmberTestServer.zip;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.ember.testing.EmberTestServer;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import software.amazon.awssdk.core.SdkBytes;
+import software.amazon.awssdk.services.lambda.LambdaClient;
+import software.amazon.awssdk.services.lambda.model.CreateAliasResponse;
+import software.amazon.awssdk.services.lambda.model.CreateFunctionResponse;
+import software.amazon.awssdk.services.lambda.model.FunctionConfiguration;
+import software.amazon.awssdk.services.lambda.model.Runtime;
+
+/** Everything acknowledged survives a SIGKILL of the server, whenever it comes. */
+class CrashRestartTest {
+    @TempDir
+    Path dataDir;
+
+    @Test
+    void functionsVersionsAndAliasesSurviveSigkill() throws Exception {
+        List<FunctionConfiguration> versions = new ArrayList<>();
+        CreateAliasResponse alias;
+        try (var server = ServerProcess.start(dataDir);
+             LambdaClient lambda = EmberTestServer.client(server.endpoint())) {
+            for (String name : List.of("alpha", "beta")) {
+                lambda.createFunction(b -> b.functionName(name).runtime(Runtime.PROVIDED_AL2023).handler("h")
+                        .code(c -> c.zipFile(zip(Map.of("bootstrap", "#!/bin/sh\necho " + name)))));
+                lambda.publishVersion(b -> b.functionName(name));
+                lambda.updateFunctionConfiguration(b -> b.functionName(name).memorySize(512));
+                versions.addAll(lambda.listVersionsByFunction(b -> b.functionName(name)).versions());
+            }
+            alias = lambda.createAlias(b -> b.functionName("alpha").name("live").functionVersion("1"));
+            server.kill();
+        }
+
+        try (var server = ServerProcess.start(dataDir);
+             LambdaClient lambda = EmberTestServer.client(server.endpoint())) {
+            List<FunctionConfiguration> after = new ArrayList<>();
+            for (String name : List.of("alpha", "beta")) {
+                after.addAll(lambda.listVersionsByFunction(b -> b.functionName(name)).versions());
+            }
+            assertThat(after).isEqualTo(versions);
+            assertThat(lambda.getAlias(b -> b.functionName("alpha").name("live")).revisionId())
+                    .isEqualTo(alias.revisionId());
+        }
+    }
+
+    @Test
+    void acknowledgedWritesSurviveAKillInTheMiddleOfWriting() throws Exception {
+        var acknowledged = new ConcurrentLinkedQueue<CreateFunctionResponse>();
+        try (var server = ServerProcess.start(dataDir);
+             LambdaClient lambda = EmberTestServer.client(server.endpoint())) {
+            var writing = new AtomicBoolean(true);
+            List<Thread> writers = new ArrayList<>();
+            for (int w = 0; w < 4; w++) {
+                int writer = w;
+                writers.add(Thread.ofVirtual().start(() -> {
+                    for (int i = 0; writing.get(); i++) {
+                        String name = "fn-" + writer + "-" + i;
+                        try {
+                            acknowledged.add(lambda.createFunction(b -> b.functionName(name)
+                                    .runtime(Runtime.PROVIDED_AL2023).handler("h")
+                                    .code(c -> c.zipFile(SdkBytes.fromByteArray(
+                                            EmberTestServer.zipBytes(Map.of("bootstrap", name)))))));
+                        } catch (RuntimeException killed) {
+                            return;
+                        }
+                    }
+                }));
+            }
+            while (acknowledged.size() < 40) {
+                Thread.sleep(5);
+            }
+            server.kill();
+            writing.set(false);
+            for (Thread writer : writers) {
+                writer.join();
+            }
+        }
+
+        try (var server = ServerProcess.start(dataDir);
+             LambdaClient lambda = EmberTestServer.client(server.endpoint())) {
+            for (CreateFunctionResponse written : acknowledged) {
+                var found = lambda.getFunctionConfiguration(b -> b.functionName(written.functionName()));
+                assertThat(found.codeSha256()).isEqualTo(written.codeSha256());
+                assertThat(found.revisionId()).isEqualTo(written.revisionId());
+            }
+            assertThat(server.output()).doesNotContain("Exception");
+        }
+    }
+}

@@ -1,0 +1,53 @@
+package dev.ember.testing;
+
+/** {@code bootstrap} scripts for custom-runtime tests, each a complete Lambda runtime. */
+public final class Bootstraps {
+    private Bootstraps() {
+    }
+
+    /** The Runtime API loop in POSIX shell with curl; {@code body} computes RESPONSE from EVENT. */
+    public static String shell(String body) {
+        return """
+                #!/bin/sh
+                set -u
+                api="http://${AWS_LAMBDA_RUNTIME_API}/2018-06-01/runtime"
+                headers="$(mktemp)"
+                while true; do
+                  EVENT=$(curl -sS -D "$headers" "$api/invocation/next")
+                  REQUEST_ID=$(grep -i '^Lambda-Runtime-Aws-Request-Id:' "$headers" | cut -d: -f2 | tr -d '[:space:]')
+                %s
+                  printf '%%s' "$RESPONSE" | curl -sS -o /dev/null -X POST --data-binary @- \\
+                    "$api/invocation/$REQUEST_ID/response"
+                done
+                """.formatted(body.indent(2).stripTrailing());
+    }
+
+    /** Echoes the event back as {@code {"echo": EVENT, "pid": PID}}, logging a line per invocation. */
+    public static final String ECHO = shell("""
+            echo "handling $REQUEST_ID"
+            RESPONSE="{\\"echo\\":$EVENT,\\"pid\\":$$}"
+            """);
+
+    /** A Python 3 runtime using only the standard library. */
+    public static final String PYTHON = """
+            #!/usr/bin/python3
+            import json, os, sys, urllib.request
+            api = "http://" + os.environ["AWS_LAMBDA_RUNTIME_API"] + "/2018-06-01/runtime/invocation/"
+            while True:
+                with urllib.request.urlopen(api + "next") as r:
+                    request_id = r.headers["Lambda-Runtime-Aws-Request-Id"]
+                    deadline = int(r.headers["Lambda-Runtime-Deadline-Ms"])
+                    event = json.loads(r.read())
+                print("python handling", request_id, flush=True)
+                if event.get("fail"):
+                    body = json.dumps({"errorMessage": "python failed", "errorType": "ValueError",
+                                       "stackTrace": []}).encode()
+                    req = urllib.request.Request(api + request_id + "/error", data=body, method="POST",
+                                                 headers={"Lambda-Runtime-Function-Error-Type": "ValueError"})
+                else:
+                    body = json.dumps({"python": event, "function": os.environ["AWS_LAMBDA_FUNCTION_NAME"],
+                                       "hasDeadline": deadline > 0}).encode()
+                    req = urllib.request.Request(api + request_id + "/response", data=body, method="POST")
+                urllib.request.urlopen(req).read()
+            """;
+}

@@ -1,0 +1,90 @@
+package dev.ember.testing;
+
+import dev.ember.server.EmberServer;
+import dev.ember.server.ServerOptions;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.function.UnaryOperator;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipOutputStream;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.core.SdkBytes;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.retries.DefaultRetryStrategy;
+import software.amazon.awssdk.services.lambda.LambdaClient;
+
+/** A real Ember server on a free port over a temporary data directory, and an AWS SDK client pointed at it. */
+public final class EmberTestServer implements AutoCloseable {
+    private final EmberServer server;
+    private final LambdaClient lambda;
+
+    private EmberTestServer(EmberServer server) {
+        this.server = server;
+        this.lambda = client(server.endpoint());
+    }
+
+    public static EmberTestServer start(Path dataDir) {
+        return start(dataDir, UnaryOperator.identity());
+    }
+
+    public static EmberTestServer start(Path dataDir, UnaryOperator<ServerOptions> options) {
+        return new EmberTestServer(EmberServer.start(
+                options.apply(ServerOptions.defaults().withPort(0).withDataDir(dataDir))));
+    }
+
+    /** An SDK client as users configure one for Ember: endpoint override, dummy static credentials, no retries. */
+    public static LambdaClient client(URI endpoint) {
+        return LambdaClient.builder()
+                .endpointOverride(endpoint)
+                .region(Region.US_EAST_1)
+                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("ember", "ember")))
+                .httpClient(UrlConnectionHttpClient.builder().socketTimeout(Duration.ofSeconds(60)).build())
+                .overrideConfiguration(c -> c.retryStrategy(DefaultRetryStrategy.doNotRetry()))
+                .build();
+    }
+
+    public LambdaClient lambda() {
+        return lambda;
+    }
+
+    public URI endpoint() {
+        return server.endpoint();
+    }
+
+    public EmberServer server() {
+        return server;
+    }
+
+    /** A zip of the given files (name to content); a root-level {@code bootstrap} is marked executable. */
+    public static SdkBytes zip(Map<String, String> files) {
+        return SdkBytes.fromByteArray(zipBytes(files));
+    }
+
+    public static byte[] zipBytes(Map<String, String> files) {
+        var bytes = new ByteArrayOutputStream();
+        try (var zip = new ZipOutputStream(bytes)) {
+            for (var file : files.entrySet()) {
+                zip.putNextEntry(new ZipEntry(file.getKey()));
+                zip.write(file.getValue().getBytes(StandardCharsets.UTF_8));
+                zip.closeEntry();
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return bytes.toByteArray();
+    }
+
+    @Override
+    public void close() {
+        lambda.close();
+        server.close();
+    }
+}
