@@ -1,5 +1,6 @@
 package dev.ember.cli;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.InstantSource;
@@ -28,7 +29,7 @@ record CliContext(Map<String, String> environment, InstantSource clock, boolean 
         try {
             String target = Files.readSymbolicLink(Path.of("/proc/self/fd/2")).toString();
             return target.startsWith("/dev/pts/") || target.startsWith("/dev/tty");
-        } catch (Exception notLinux) {
+        } catch (IOException | UnsupportedOperationException noProcFs) {
             var console = System.console();
             return console != null && console.isTerminal();
         }

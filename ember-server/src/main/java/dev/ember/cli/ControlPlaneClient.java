@@ -59,10 +59,6 @@ final class ControlPlaneClient implements AutoCloseable {
                 .build();
     }
 
-    String endpoint() {
-        return endpoint;
-    }
-
     /** The result of a synchronous invocation. */
     record Invocation(byte[] payload, String functionError, String logTail) {
         /** {@code X-Amz-Function-Error}, e.g. {@code Unhandled}, when the function failed. */
@@ -182,7 +178,7 @@ final class ControlPlaneClient implements AutoCloseable {
         }
         HttpResponse<byte[]> response = exchange(request.build(), BodyHandlers.ofByteArray());
         if (response.statusCode() >= 400) {
-            throw error(response.statusCode(), response, response.body());
+            throw error(response, response.body());
         }
         String log = response.headers().firstValue("X-Amz-Log-Result")
                 .map(encoded -> new String(Base64.getDecoder().decode(encoded), StandardCharsets.UTF_8))
@@ -202,7 +198,7 @@ final class ControlPlaneClient implements AutoCloseable {
         HttpResponse<InputStream> response = exchange(request, BodyHandlers.ofInputStream());
         try (InputStream body = response.body()) {
             if (response.statusCode() >= 400) {
-                throw error(response.statusCode(), response, body.readAllBytes());
+                throw error(response, body.readAllBytes());
             }
             var lines = new BufferedReader(new InputStreamReader(body, StandardCharsets.UTF_8));
             for (String line = lines.readLine(); line != null; line = lines.readLine()) {
@@ -241,7 +237,7 @@ final class ControlPlaneClient implements AutoCloseable {
     private JsonNode send(HttpRequest.Builder request) {
         HttpResponse<byte[]> response = exchange(request.build(), BodyHandlers.ofByteArray());
         if (response.statusCode() >= 400) {
-            throw error(response.statusCode(), response, response.body());
+            throw error(response, response.body());
         }
         if (response.body().length == 0) {
             return MissingNode.getInstance();
@@ -279,7 +275,8 @@ final class ControlPlaneClient implements AutoCloseable {
     }
 
     /** The error of an answer with status >= 400: {@code X-Amzn-ErrorType} and the body's {@code Message}. */
-    private static LambdaApiException error(int status, HttpResponse<?> response, byte[] body) {
+    private static LambdaApiException error(HttpResponse<?> response, byte[] body) {
+        int status = response.statusCode();
         String type = response.headers().firstValue("X-Amzn-ErrorType")
                 .map(value -> value.split(":", 2)[0].trim())
                 .filter(value -> !value.isEmpty())
@@ -298,7 +295,7 @@ final class ControlPlaneClient implements AutoCloseable {
             message = "the server answered " + response.request().method() + ' ' + response.request().uri().getPath()
                     + " with status " + status;
         }
-        return new LambdaApiException(status, type, message.replaceAll("\\s*\\R\\s*", " "));
+        return new LambdaApiException(type, message.replaceAll("\\s*\\R\\s*", " "));
     }
 
     private static byte[] bytes(ObjectNode body) {

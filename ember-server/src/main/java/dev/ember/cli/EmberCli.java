@@ -1,7 +1,7 @@
 package dev.ember.cli;
 
-import java.io.FileOutputStream;
 import java.io.FileDescriptor;
+import java.io.FileOutputStream;
 import java.io.OutputStreamWriter;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
@@ -51,13 +51,20 @@ public final class EmberCli implements Callable<Integer> {
                 StandardCharsets.UTF_8), true));
         cli.setErr(new PrintWriter(new OutputStreamWriter(new FileOutputStream(FileDescriptor.err),
                 StandardCharsets.UTF_8), true));
-        System.exit(cli.execute(args));
+        int exitCode = cli.execute(args);
+        cli.getOut().flush();
+        cli.getErr().flush();
+        System.exit(exitCode);
     }
 
     /** The command line of {@code ember}, its commands built with {@code context}; set out and err before use. */
     static CommandLine commandLine(CliContext context) {
         var cli = new CommandLine(new EmberCli(), new CommandFactory(context));
         cli.setUsageHelpWidth(100);
+        cli.setExpandAtFiles(false); // invoke --payload @file reads the file itself
+        for (CommandLine command : cli.getSubcommands().values()) {
+            command.getCommandSpec().versionProvider(cli.getCommandSpec().versionProvider());
+        }
         cli.setExecutionExceptionHandler(EmberCli::onFailure);
         cli.setParameterExceptionHandler(EmberCli::onWrongUsage);
         return cli;

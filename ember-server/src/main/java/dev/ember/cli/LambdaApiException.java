@@ -5,24 +5,19 @@ package dev.ember.cli;
  * with {@code Message}. Printed as {@code ember: <errorType>: <message>}.
  */
 final class LambdaApiException extends CliException {
-    private final int status;
     private final String errorType;
 
-    LambdaApiException(int status, String errorType, String message) {
+    /**
+     * @param errorType the error's name, e.g. {@code ResourceNotFoundException}, or {@code HTTP <status>} when the
+     *                  answer named none
+     * @param message   the body's {@code Message}, on one line
+     */
+    LambdaApiException(String errorType, String message) {
         super(errorType + ": " + message);
-        this.status = status;
         this.errorType = errorType;
     }
 
-    int status() {
-        return status;
-    }
-
-    /** The error's name, e.g. {@code ResourceNotFoundException}. */
-    String errorType() {
-        return errorType;
-    }
-
+    /** Whether this is the error named {@code type}, e.g. {@code ResourceConflictException}. */
     boolean is(String type) {
         return errorType.equals(type);
     }

@@ -12,8 +12,10 @@ import picocli.CommandLine.TypeConversionException;
  * @param weight  0 to 1, e.g. {@code 0.1} for 10%
  */
 record VersionWeight(String version, double weight) {
+    private static final String PUBLISHED_VERSION = "[1-9][0-9]*";
+
     VersionWeight {
-        if (!version.matches("[1-9][0-9]*")) {
+        if (!version.matches(PUBLISHED_VERSION)) {
             throw new IllegalArgumentException("version must be a published version number, was " + version);
         }
         if (!(weight >= 0 && weight <= 1)) {
@@ -31,7 +33,7 @@ record VersionWeight(String version, double weight) {
             }
             String version = value.substring(0, equals).strip();
             String weight = value.substring(equals + 1).strip();
-            if (!version.matches("[1-9][0-9]*")) {
+            if (!version.matches(PUBLISHED_VERSION)) {
                 throw invalid(value, "'" + version + "' is not a published version number ($LATEST cannot take a"
                         + " weight)");
             }

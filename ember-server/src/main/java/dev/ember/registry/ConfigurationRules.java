@@ -77,7 +77,9 @@ final class ConfigurationRules {
                 .range("memorySize", config.memoryMb(), MIN_MEMORY_MB, MAX_MEMORY_MB)
                 .range("ephemeralStorage.size", config.ephemeralStorageMb(), MIN_EPHEMERAL_STORAGE_MB,
                         MAX_EPHEMERAL_STORAGE_MB);
-        if (!config.environment().keySet().stream().allMatch(key -> ENVIRONMENT_KEY.matcher(key).matches())) {
+        // Reserved keys get their own message below, even those (_HANDLER) that the pattern would refuse first.
+        if (!config.environment().keySet().stream()
+                .allMatch(key -> RESERVED_KEYS.contains(key) || ENVIRONMENT_KEY.matcher(key).matches())) {
             violations.addWithoutValue("environment.variables", "Map keys must satisfy constraint: "
                     + "[Member must satisfy regular expression pattern: " + ENVIRONMENT_KEY.pattern() + "]");
         }

@@ -28,6 +28,7 @@ final class RequestReader {
 
     private static final Body EMPTY = new Body(new byte[0], 0);
     private static final int INITIAL_CAPACITY = 4 * 1024;
+    private static final int INITIAL_BODY_CAPACITY = 64 * 1024;
     private static final int MAX_CHUNK_LINE = 4 * 1024;
     private static final byte CR = '\r';
     private static final byte LF = '\n';
@@ -76,8 +77,9 @@ final class RequestReader {
         if (!skipEmptyLines()) {
             return false;
         }
+        int length = headLength(); // first: reading the head may move it to the front of the buffer
         int from = start;
-        int to = start + headLength();
+        int to = start + length;
         start = to;
         int lineEnd = indexOf(LF, from, to);
         requestLine(head, from, withoutCr(from, lineEnd));
@@ -114,13 +116,21 @@ final class RequestReader {
         return head.contentLength > 0 ? readFixed(head.contentLength, keep) : EMPTY;
     }
 
+    /**
+     * Reads a body of known length. The array starts small and grows with the bytes that arrive, so a declared length
+     * costs nothing until it is sent; bytes are read straight into it while it has room, not copied through buf.
+     */
     private Body readFixed(long length, int keep) throws IOException {
-        byte[] kept = new byte[(int) Math.min(length, keep)];
+        int keeping = (int) Math.min(length, keep);
+        byte[] kept = new byte[Math.min(keeping, INITIAL_BODY_CAPACITY)];
         int k = 0;
         long remaining = length;
         while (remaining > 0) {
+            if (k == kept.length && k < keeping) {
+                kept = Arrays.copyOf(kept, (int) Math.min(keeping, 2L * kept.length));
+            }
             if (start == end) {
-                if (k < kept.length) { // straight into the body, no copy through buf; cannot read past it
+                if (k < kept.length) { // cannot read past the body: kept.length - k <= remaining
                     int n = channel.read(ByteBuffer.wrap(kept, k, kept.length - k));
                     if (n < 0) {
                         throw new EOFException("connection closed inside a request body");
@@ -132,9 +142,9 @@ final class RequestReader {
                 fillOrThrow();
             }
             int n = (int) Math.min(remaining, end - start);
-            int keeping = Math.min(n, kept.length - k);
-            System.arraycopy(buf, start, kept, k, keeping);
-            k += keeping;
+            int copied = Math.min(n, kept.length - k);
+            System.arraycopy(buf, start, kept, k, copied);
+            k += copied;
             start += n;
             remaining -= n;
         }
@@ -142,7 +152,7 @@ final class RequestReader {
     }
 
     private Body readChunked(int keep) throws IOException {
-        byte[] kept = new byte[Math.min(keep, INITIAL_CAPACITY)];
+        byte[] kept = new byte[Math.min(keep, INITIAL_BODY_CAPACITY)];
         int k = 0;
         long size = 0;
         for (long chunk = chunkSize(); chunk > 0; chunk = chunkSize()) {

@@ -22,6 +22,8 @@ import java.net.StandardSocketOptions;
 import java.net.UnixDomainSocketAddress;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -63,7 +65,7 @@ public final class RuntimeApiServer implements AutoCloseable {
     private final InvocationSlot slot = new InvocationSlot();
     private final Set<SocketChannel> connections = ConcurrentHashMap.newKeySet();
     private final Semaphore connectionPermits = new Semaphore(MAX_CONNECTIONS);
-    private final boolean tcp;
+    private final Path socketFile; // a Unix domain socket's, removed on close; null for TCP
     private final ThreadFactory connectionThreads;
     private final Thread acceptor;
     private volatile boolean closed;
@@ -71,7 +73,7 @@ public final class RuntimeApiServer implements AutoCloseable {
     private RuntimeApiServer(ServerSocketChannel server, SocketAddress bound, RuntimeApiListener listener) {
         this.server = server;
         this.listener = listener;
-        this.tcp = bound instanceof InetSocketAddress;
+        this.socketFile = bound instanceof UnixDomainSocketAddress unix ? unix.getPath() : null;
         this.address = switch (bound) {
             case InetSocketAddress inet -> inet.getAddress().getHostAddress() + ":" + inet.getPort();
             case UnixDomainSocketAddress unix -> unix.getPath().toString();
@@ -134,9 +136,9 @@ public final class RuntimeApiServer implements AutoCloseable {
     }
 
     /**
-     * Closes the listening socket and every connection. A pending {@code GET /next} is dropped: its connection closes
-     * without a response. An event in flight is abandoned, and its runtime's answer would no longer be heard.
-     * Idempotent.
+     * Closes the listening socket (removing a Unix domain socket's file) and every connection. A pending
+     * {@code GET /next} is dropped: its connection closes without a response. An event in flight is abandoned, and its
+     * runtime's answer would no longer be heard. Idempotent.
      *
      * @throws UncheckedIOException when a socket failed to close; every socket was attempted
      */
@@ -151,6 +153,9 @@ public final class RuntimeApiServer implements AutoCloseable {
         IOException failure = null;
         try {
             server.close();
+            if (socketFile != null) {
+                Files.deleteIfExists(socketFile);
+            }
         } catch (IOException e) {
             failure = e;
         }
@@ -209,7 +214,7 @@ public final class RuntimeApiServer implements AutoCloseable {
             if (closed) { // close() may have missed it in the set
                 throw new IOException("Runtime API closed");
             }
-            if (tcp) {
+            if (socketFile == null) {
                 connection.setOption(StandardSocketOptions.TCP_NODELAY, true);
             }
             connectionThreads.newThread(new HttpConnection(connection, slot, listener, onClosed)).start();

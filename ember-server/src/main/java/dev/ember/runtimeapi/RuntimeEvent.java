@@ -52,7 +52,8 @@ public record RuntimeEvent(String requestId, long deadlineEpochMs, String invoke
             char c = requestId.charAt(i);
             if (c <= ' ' || c >= 0x7f || c == '/' || c == '?' || c == '#' || c == '%') {
                 throw new IllegalArgumentException(("requestId must be visible ASCII without '/', '?', '#' or '%%'"
-                        + " (it is a path segment): found U+%04X at index %d in \"%s\"").formatted((int) c, i, requestId));
+                        + " (it is a path segment): found U+%04X at index %d in \"%s\"")
+                        .formatted((int) c, i, requestId));
             }
         }
     }

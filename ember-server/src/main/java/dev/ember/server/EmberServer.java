@@ -85,6 +85,11 @@ public final class EmberServer implements AutoCloseable {
                     .routing(routing -> LambdaHttpApi.register(routing, registry, invoker, logs, options.arns()))
                     .build()
                     .start();
+            if (!webServer.isRunning() || webServer.port() < 0) {
+                webServer.stop();
+                throw new IllegalStateException("Ember cannot listen on " + options.host() + ':' + options.port()
+                        + " (is the port in use?)");
+            }
             var server = new EmberServer(options, resources, webServer);
             LOG.log(Level.INFO, "Ember listening on {0} (data: {1})", server.endpoint(), dataDir);
             return server;

@@ -29,7 +29,8 @@ public interface FunctionLogs extends AutoCloseable {
     /**
      * Hands each line logged at or after {@code since} to {@code sink}, oldest first, as {@link LogLine}s. With
      * {@code follow}, keeps handing new lines as they are appended until the sink returns false or the thread is
-     * interrupted; without it, returns after the lines present now.
+     * interrupted, and hands it {@code null} about once a second without a line, so a sink whose reader has gone can
+     * say stop; without it, returns after the lines present now.
      */
     void read(String functionName, Instant since, boolean follow, Predicate<LogLine> sink)
             throws InterruptedException;

@@ -46,7 +46,8 @@ final class RotatingFunctionLogs implements FunctionLogs {
 
     @Override
     public void append(String functionName, String line) {
-        log(functionName).append(clock.instant(), line);
+        // Millisecond precision, as stored: followers and readers of the files see the same time.
+        log(functionName).append(clock.instant().truncatedTo(java.time.temporal.ChronoUnit.MILLIS), line);
     }
 
     @Override

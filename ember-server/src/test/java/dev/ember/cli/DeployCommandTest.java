@@ -183,7 +183,7 @@ class DeployCommandTest {
 
     @Test
     void showsUploadProgressOnATerminalForALargePackage() throws IOException {
-        byte[] noise = new byte[3 * 1024 * 1024];
+        byte[] noise = new byte[1200 * 1024];
         new Random(7).nextBytes(noise);
         Files.write(code.resolve("blob.bin"), noise);
         present();
@@ -192,14 +192,14 @@ class DeployCommandTest {
         Ember.Run run = Ember.run(Ember.context(lambda, true), "deploy", "hello", "--code", code.toString());
 
         assertThat(run.exitCode()).as(run.err()).isZero();
-        assertThat(run.err()).startsWith("\ruploading ").contains(" MB / 4.0 MB (").endsWith(" (100%)\n");
+        assertThat(run.err()).startsWith("\ruploading ").contains(" MB / 1.6 MB (").endsWith(" (100%)\n");
         assertThat(run.err().split("\r")).hasSizeGreaterThan(3);
         assertThat(run.out()).doesNotContain("uploading");
     }
 
     @Test
     void showsNoProgressWhenStderrIsNotATerminal() throws IOException {
-        byte[] noise = new byte[2 * 1024 * 1024];
+        byte[] noise = new byte[1200 * 1024];
         new Random(7).nextBytes(noise);
         Files.write(code.resolve("blob.bin"), noise);
         present();

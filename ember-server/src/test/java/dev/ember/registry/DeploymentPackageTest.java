@@ -111,7 +111,7 @@ class DeploymentPackageTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"/etc", "../outside", "a/../../outside", "../../../../../../etc/passwd"})
+    @ValueSource(strings = {"/etc", "../../outside", "../x/../../outside", "../../../../../../etc/passwd"})
     void refusesSymbolicLinksPointingOutside(String target) {
         byte[] zip = zip().file("bootstrap", "x").symlink("a/link", target).build();
 

@@ -87,12 +87,10 @@ final class RegistryFixture implements AutoCloseable {
             all.sort(null);
             return all;
         });
-        List<String> model = new ArrayList<>();
+        List<Object> model = new ArrayList<>();
         for (FunctionVersion latest : registry.list(null, 10_000, false).items()) {
-            model.addAll(registry.listVersions(latest.name(), null, 10_000).items().stream()
-                    .map(Object::toString).toList());
-            model.addAll(registry.listAliases(latest.name(), null, null, 10_000).items().stream()
-                    .map(Object::toString).toList());
+            model.addAll(registry.listVersions(latest.name(), null, 10_000).items());
+            model.addAll(registry.listAliases(latest.name(), null, null, 10_000).items());
         }
         return new Snapshot(rows, files(codeDir), model);
     }
@@ -119,7 +117,8 @@ final class RegistryFixture implements AutoCloseable {
         }
     }
 
-    record Snapshot(List<String> rows, List<String> files, List<String> model) {
+    /** Compared with equals: rows and files as text, the registry's answers as the records it returned. */
+    record Snapshot(List<String> rows, List<String> files, List<Object> model) {
     }
 
     /** An {@link InstantSource} fixed at one instant until a test advances it. */

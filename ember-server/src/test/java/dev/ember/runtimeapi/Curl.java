@@ -64,7 +64,8 @@ final class Curl {
                     }
                     int colon = line.indexOf(':');
                     if (colon > 0) {
-                        headers.put(line.substring(0, colon).toLowerCase(Locale.ROOT), line.substring(colon + 1).trim());
+                        headers.put(line.substring(0, colon).toLowerCase(Locale.ROOT),
+                                line.substring(colon + 1).trim());
                     }
                 }
             }

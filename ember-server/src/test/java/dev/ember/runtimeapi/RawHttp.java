@@ -35,7 +35,8 @@ final class RawHttp implements AutoCloseable {
     RawHttp(RuntimeApiServer api) {
         try {
             int colon = api.address().lastIndexOf(':');
-            socket = new Socket(api.address().substring(0, colon), Integer.parseInt(api.address().substring(colon + 1)));
+            socket = new Socket(api.address().substring(0, colon),
+                    Integer.parseInt(api.address().substring(colon + 1)));
             socket.setSoTimeout(60_000);
             in = new BufferedInputStream(socket.getInputStream());
             out = socket.getOutputStream();

@@ -115,8 +115,8 @@ class RequestFramingTest {
             assertThat(raw.closedByServer()).isTrue();
         }
         try (RawHttp raw = new RawHttp(api)) {
-            RawHttp.Response posted = raw.send("POST " + path("old-client") + " HTTP/1.0\r\nContent-Length: 2\r\n\r\n{}")
-                    .read();
+            RawHttp.Response posted = raw.send("POST " + path("old-client") + " HTTP/1.0\r\n"
+                    + "Content-Length: 2\r\n\r\n{}").read();
 
             assertThat(posted.status()).isEqualTo(202);
             assertThat(posted.header("Connection")).isEqualTo("close");
@@ -144,6 +144,23 @@ class RequestFramingTest {
 
         assertThat(next.status()).isEqualTo(200);
         assertThat(next.headers()).containsEntry("lambda-runtime-aws-request-id", "q");
+    }
+
+    /** Regression: a head read across the end of the buffer was parsed at its old position after compaction. */
+    @Test
+    void pipelinedHeadsCrossingTheBufferEdgeAreParsedWhereTheyMoved() {
+        StringBuilder requests = new StringBuilder();
+        for (int i = 0; i < 300; i++) {
+            requests.append("GET /nowhere-").append(i).append(" HTTP/1.1\r\nX-Pad: ").append("p".repeat(i % 97))
+                    .append("\r\n\r\n");
+        }
+        try (RawHttp raw = new RawHttp(api)) {
+            raw.send(requests.toString());
+
+            for (int i = 0; i < 300; i++) {
+                assertThat(raw.read().status()).as("response %d", i).isEqualTo(404);
+            }
+        }
     }
 
     @Test

@@ -18,7 +18,8 @@ import org.junit.jupiter.api.Test;
 /** Only the request id in flight in this environment may be answered; anything else is 400 and unheard. */
 class RequestIdTest {
 
-    private static final String INVALID = "{\"errorMessage\":\"Invalid request ID\",\"errorType\":\"InvalidRequestID\"}";
+    private static final String INVALID =
+            "{\"errorMessage\":\"Invalid request ID\",\"errorType\":\"InvalidRequestID\"}";
 
     private final RecordingListener listener = new RecordingListener();
     private final RuntimeApiServer api = RuntimeApiServer.start(listener);

@@ -139,8 +139,8 @@ class ResponseTooLargeTest {
             stream(raw.output(), LIMIT + 1, false);
             raw.read();
 
-            RawHttp.Response error = raw.send(head("ended", "Content-Length: 2\r\n") .replace("/response", "/error")
-                    + "{}").read();
+            RawHttp.Response error = raw.send("POST /2018-06-01/runtime/invocation/ended/error HTTP/1.1\r\n"
+                    + "Content-Length: 2\r\n\r\n{}").read();
 
             assertThat(error.status()).isEqualTo(400);
             api.deliver(event("after"));

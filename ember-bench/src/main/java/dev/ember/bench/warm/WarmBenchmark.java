@@ -98,6 +98,7 @@ public final class WarmBenchmark {
                 .build();
         List<LoadResult> series = new ArrayList<>();
         for (int concurrency : concurrencies) {
+            prime(request, concurrency);
             series.add(ClosedLoop.run(concurrency, warmUp, measure, () -> () -> {
                 HttpResponse<byte[]> response = client.send(request, HttpResponse.BodyHandlers.ofByteArray());
                 return response.statusCode() == 200
@@ -105,6 +106,26 @@ public final class WarmBenchmark {
             }));
         }
         return series;
+    }
+
+    /**
+     * Sends {@code concurrency} requests at once and waits for all: the function then has that many warm
+     * environments, so cold starts stay out of the measurement.
+     */
+    private void prime(HttpRequest request, int concurrency) throws Exception {
+        var barrier = new java.util.concurrent.CyclicBarrier(concurrency);
+        try (var executor = Executors.newVirtualThreadPerTaskExecutor()) {
+            List<java.util.concurrent.Future<HttpResponse<byte[]>>> sent = new ArrayList<>();
+            for (int i = 0; i < concurrency; i++) {
+                sent.add(executor.submit(() -> {
+                    barrier.await();
+                    return client.send(request, HttpResponse.BodyHandlers.ofByteArray());
+                }));
+            }
+            for (var response : sent) {
+                response.get();
+            }
+        }
     }
 
     private void deploy(URI endpoint, String name, String runtime, String handler, byte[] zip) throws Exception {

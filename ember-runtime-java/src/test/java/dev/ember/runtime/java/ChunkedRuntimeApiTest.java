@@ -16,26 +16,24 @@ class ChunkedRuntimeApiTest {
 
     @Test
     void chunkedEventsAndAcknowledgements() throws Exception {
-        try (FakeRuntimeApi api = FakeRuntimeApi.startChunked();
-                RuntimeProcess runtime = RuntimeProcess.start(api, "fixtures.EchoStreamHandler", taskRoot)) {
+        try (RuntimeUnderTest runtime = RuntimeUnderTest.startChunked("fixtures.EchoStreamHandler", taskRoot)) {
             String big = "x".repeat(100_000);
             for (String event : new String[] {"{\"first\":1}", big, "third"}) {
-                String requestId = api.invoke(event);
+                String requestId = runtime.invoke(event);
 
-                assertThat(api.awaitResponse(requestId).text()).isEqualTo("echo:" + event);
+                assertThat(runtime.awaitResponse(requestId).text()).isEqualTo("echo:" + event);
             }
         }
     }
 
     @Test
     void chunkedEmptyEvent() throws Exception {
-        try (FakeRuntimeApi api = FakeRuntimeApi.startChunked();
-                RuntimeProcess runtime = RuntimeProcess.start(api, "fixtures.EchoStreamHandler", taskRoot)) {
-            api.enqueue(new FakeRuntimeApi.Event("empty", new byte[0], Map.of()));
-            api.enqueue(new FakeRuntimeApi.Event("after", "ok".getBytes(StandardCharsets.UTF_8), Map.of()));
+        try (RuntimeUnderTest runtime = RuntimeUnderTest.startChunked("fixtures.EchoStreamHandler", taskRoot)) {
+            runtime.enqueue(new FakeRuntimeApi.Event("empty", new byte[0], Map.of()));
+            runtime.enqueue(new FakeRuntimeApi.Event("after", "ok".getBytes(StandardCharsets.UTF_8), Map.of()));
 
-            assertThat(api.awaitResponse("empty").text()).isEqualTo("echo:");
-            assertThat(api.awaitResponse("after").text()).isEqualTo("echo:ok");
+            assertThat(runtime.awaitResponse("empty").text()).isEqualTo("echo:");
+            assertThat(runtime.awaitResponse("after").text()).isEqualTo("echo:ok");
         }
     }
 }

@@ -20,11 +20,10 @@ class FunctionErrorTest {
 
     @Test
     void exceptionIsReportedWithTypeMessageAndStackTrace() throws Exception {
-        try (FakeRuntimeApi api = FakeRuntimeApi.start();
-                RuntimeProcess runtime = RuntimeProcess.start(api, "fixtures.Failing", taskRoot)) {
-            String requestId = api.invoke("{}");
+        try (RuntimeUnderTest runtime = RuntimeUnderTest.start("fixtures.Failing", taskRoot)) {
+            String requestId = runtime.invoke("{}");
 
-            FakeRuntimeApi.Posted error = api.awaitError(requestId);
+            FakeRuntimeApi.Posted error = runtime.awaitError(requestId);
 
             assertThat(error.headers()).containsEntry("lambda-runtime-function-error-type",
                     "java.lang.IllegalStateException");
@@ -41,11 +40,10 @@ class FunctionErrorTest {
 
     @Test
     void causeChainIsReportedRecursively() throws Exception {
-        try (FakeRuntimeApi api = FakeRuntimeApi.start();
-                RuntimeProcess runtime = RuntimeProcess.start(api, "fixtures.FailingWithCause", taskRoot)) {
-            String requestId = api.invoke("{}");
+        try (RuntimeUnderTest runtime = RuntimeUnderTest.start("fixtures.FailingWithCause", taskRoot)) {
+            String requestId = runtime.invoke("{}");
 
-            JsonNode body = JSON.readTree(api.awaitError(requestId).body());
+            JsonNode body = JSON.readTree(runtime.awaitError(requestId).body());
 
             assertThat(body.get("errorType").asText()).isEqualTo("java.io.UncheckedIOException");
             assertThat(body.get("errorMessage").asText()).isEqualTo("could not start");
@@ -65,11 +63,10 @@ class FunctionErrorTest {
 
     @Test
     void checkedExceptionFromPlainMethodIsUnwrapped() throws Exception {
-        try (FakeRuntimeApi api = FakeRuntimeApi.start();
-                RuntimeProcess runtime = RuntimeProcess.start(api, "fixtures.Methods::fail", taskRoot)) {
-            String requestId = api.invoke("\"disk full\"");
+        try (RuntimeUnderTest runtime = RuntimeUnderTest.start("fixtures.Methods::fail", taskRoot)) {
+            String requestId = runtime.invoke("\"disk full\"");
 
-            JsonNode body = JSON.readTree(api.awaitError(requestId).body());
+            JsonNode body = JSON.readTree(runtime.awaitError(requestId).body());
 
             assertThat(body.get("errorType").asText()).isEqualTo("java.io.IOException");
             assertThat(body.get("errorMessage").asText()).isEqualTo("checked failure: disk full");
@@ -80,11 +77,10 @@ class FunctionErrorTest {
 
     @Test
     void unreadableEventIsAnErrorLikeAwsReportsIt() throws Exception {
-        try (FakeRuntimeApi api = FakeRuntimeApi.start();
-                RuntimeProcess runtime = RuntimeProcess.start(api, "fixtures.PointHandler", taskRoot)) {
-            String requestId = api.invoke("{not json");
+        try (RuntimeUnderTest runtime = RuntimeUnderTest.start("fixtures.PointHandler", taskRoot)) {
+            String requestId = runtime.invoke("{not json");
 
-            JsonNode body = JSON.readTree(api.awaitError(requestId).body());
+            JsonNode body = JSON.readTree(runtime.awaitError(requestId).body());
 
             assertThat(body.get("errorType").asText()).isEqualTo("java.lang.RuntimeException");
             assertThat(body.get("errorMessage").asText()).isEqualTo("An error occurred during JSON parsing");
@@ -94,13 +90,12 @@ class FunctionErrorTest {
 
     @Test
     void runtimeServesTheNextInvocationAfterAnError() throws Exception {
-        try (FakeRuntimeApi api = FakeRuntimeApi.start();
-                RuntimeProcess runtime = RuntimeProcess.start(api, "fixtures.Failing", taskRoot)) {
-            String failing = api.invoke("{}");
-            api.awaitError(failing);
-            String fine = api.invoke("{\"ok\":true}");
+        try (RuntimeUnderTest runtime = RuntimeUnderTest.start("fixtures.Failing", taskRoot)) {
+            String failing = runtime.invoke("{}");
+            runtime.awaitError(failing);
+            String fine = runtime.invoke("{\"ok\":true}");
 
-            assertThat(api.awaitResponse(fine).text()).isEqualTo("\"fine\"");
+            assertThat(runtime.awaitResponse(fine).text()).isEqualTo("\"fine\"");
             assertThat(runtime.awaitStdoutLine(line -> line.startsWith("boom")))
                     .as("the error is logged as AWS logs it").isEqualTo("boom: java.lang.IllegalStateException");
         }

@@ -212,9 +212,13 @@ class HttpConnectionTest {
         }
 
         @Override
-        public void close() throws Exception {
+        public void close() throws IOException {
             serverSocket.close();
-            thread.join(FakeRuntimeApi.TIMEOUT.toMillis());
+            try {
+                thread.join(FakeRuntimeApi.TIMEOUT.toMillis());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 }

@@ -70,12 +70,11 @@ class InitErrorTest {
 
     /** Starts the runtime with {@code handler}, checks the init error's type, header and exit, returns its JSON. */
     private JsonNode initError(String handler, String errorType) throws Exception {
-        try (FakeRuntimeApi api = FakeRuntimeApi.start();
-                RuntimeProcess runtime = RuntimeProcess.start(api, handler, taskRoot)) {
-            FakeRuntimeApi.Posted posted = api.awaitInitError();
+        try (RuntimeUnderTest runtime = RuntimeUnderTest.start(handler, taskRoot)) {
+            FakeRuntimeApi.Posted posted = runtime.awaitInitError();
 
             assertThat(runtime.awaitExit()).as("exit status").isEqualTo(1);
-            assertThat(api.nextRequests()).as("GET /next after a failed init").isZero();
+            assertThat(runtime.nextRequests()).as("GET /next after a failed init").isZero();
             assertThat(posted.headers()).containsEntry("lambda-runtime-function-error-type", errorType);
             JsonNode error = JSON.readTree(posted.body());
             assertThat(error.get("errorType").asText()).isEqualTo(errorType);

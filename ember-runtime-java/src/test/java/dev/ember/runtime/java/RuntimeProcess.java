@@ -3,6 +3,7 @@ package dev.ember.runtime.java;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.BufferedReader;
+import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
@@ -13,6 +14,7 @@ import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.StringJoiner;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -35,16 +37,12 @@ final class RuntimeProcess implements AutoCloseable {
     }
 
     /** Starts the runtime against {@code api} with the handler {@code handler} and {@code taskRoot} as its code. */
-    static RuntimeProcess start(FakeRuntimeApi api, String handler, Path taskRoot) throws IOException {
-        return start(api, handler, taskRoot, Map.of());
-    }
-
     static RuntimeProcess start(FakeRuntimeApi api, String handler, Path taskRoot, Map<String, String> extraEnv)
             throws IOException {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         ProcessBuilder builder = new ProcessBuilder(java,
                 "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xshare:auto",
-                "-cp", System.getProperty("java.class.path"),
+                "-cp", testClassPath(),
                 RuntimeMain.class.getName());
         Map<String, String> env = builder.environment();
         env.clear();
@@ -52,6 +50,20 @@ final class RuntimeProcess implements AutoCloseable {
         env.putAll(extraEnv);
         builder.directory(taskRoot.toFile());
         return new RuntimeProcess(builder.start());
+    }
+
+    /**
+     * This JVM's class path without empty entries: surefire ends it with a separator, which would put the working
+     * directory, the task root, on the runtime's own class path.
+     */
+    private static String testClassPath() {
+        StringJoiner classPath = new StringJoiner(File.pathSeparator);
+        for (String entry : System.getProperty("java.class.path").split(File.pathSeparator)) {
+            if (!entry.isEmpty()) {
+                classPath.add(entry);
+            }
+        }
+        return classPath.toString();
     }
 
     static Map<String, String> lambdaEnvironment(FakeRuntimeApi api, String handler, Path taskRoot) {
@@ -104,9 +116,13 @@ final class RuntimeProcess implements AutoCloseable {
     }
 
     @Override
-    public void close() throws InterruptedException {
+    public void close() {
         process.destroyForcibly();
-        process.waitFor(FakeRuntimeApi.TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        try {
+            process.waitFor(FakeRuntimeApi.TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     private void pump(InputStream stream, boolean isStdout) {

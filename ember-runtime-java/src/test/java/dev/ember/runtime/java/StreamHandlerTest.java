@@ -16,34 +16,31 @@ class StreamHandlerTest {
 
     @Test
     void requestStreamHandlerSeesRawBytes() throws Exception {
-        try (FakeRuntimeApi api = FakeRuntimeApi.start();
-                RuntimeProcess runtime = RuntimeProcess.start(api, "fixtures.EchoStreamHandler", taskRoot)) {
+        try (RuntimeUnderTest runtime = RuntimeUnderTest.start("fixtures.EchoStreamHandler", taskRoot)) {
             String requestId = "raw-1";
-            api.enqueue(new FakeRuntimeApi.Event(requestId, "not json \u00e9".getBytes(StandardCharsets.UTF_8),
+            runtime.enqueue(new FakeRuntimeApi.Event(requestId, "not json \u00e9".getBytes(StandardCharsets.UTF_8),
                     Map.of()));
 
-            assertThat(api.awaitResponse(requestId).text()).isEqualTo("echo:not json \u00e9");
+            assertThat(runtime.awaitResponse(requestId).text()).isEqualTo("echo:not json \u00e9");
         }
     }
 
     @Test
     void methodTakingStreamsAndContext() throws Exception {
-        try (FakeRuntimeApi api = FakeRuntimeApi.start();
-                RuntimeProcess runtime = RuntimeProcess.start(api, "fixtures.Methods::stream", taskRoot)) {
-            String requestId = api.invoke("{\"a\":1}");
+        try (RuntimeUnderTest runtime = RuntimeUnderTest.start("fixtures.Methods::stream", taskRoot)) {
+            String requestId = runtime.invoke("{\"a\":1}");
 
-            assertThat(api.awaitResponse(requestId).text()).isEqualTo("[" + requestId + "] {\"a\":1}");
+            assertThat(runtime.awaitResponse(requestId).text()).isEqualTo("[" + requestId + "] {\"a\":1}");
         }
     }
 
     @Test
     void emptyOutputIsAnEmptyResponse() throws Exception {
-        try (FakeRuntimeApi api = FakeRuntimeApi.start();
-                RuntimeProcess runtime = RuntimeProcess.start(api, "fixtures.EchoStreamHandler", taskRoot)) {
+        try (RuntimeUnderTest runtime = RuntimeUnderTest.start("fixtures.EchoStreamHandler", taskRoot)) {
             String requestId = "empty-1";
-            api.enqueue(new FakeRuntimeApi.Event(requestId, new byte[0], Map.of()));
+            runtime.enqueue(new FakeRuntimeApi.Event(requestId, new byte[0], Map.of()));
 
-            assertThat(api.awaitResponse(requestId).text()).isEqualTo("echo:");
+            assertThat(runtime.awaitResponse(requestId).text()).isEqualTo("echo:");
         }
     }
 }

@@ -56,11 +56,10 @@ class TaskRootClassPathTest {
                 }
                 """);
 
-        try (FakeRuntimeApi api = FakeRuntimeApi.start();
-                RuntimeProcess runtime = RuntimeProcess.start(api, "dyn.RootHandler::handleRequest", taskRoot)) {
-            String requestId = api.invoke("\"Ada\"");
+        try (RuntimeUnderTest runtime = RuntimeUnderTest.start("dyn.RootHandler::handleRequest", taskRoot)) {
+            String requestId = runtime.invoke("\"Ada\"");
 
-            assertThat(api.awaitResponse(requestId).text()).isEqualTo("\"Hi Ada from lib, context loader true\"");
+            assertThat(runtime.awaitResponse(requestId).text()).isEqualTo("\"Hi Ada from lib, context loader true\"");
         }
     }
 

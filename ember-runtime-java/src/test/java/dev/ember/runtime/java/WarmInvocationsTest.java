@@ -18,12 +18,11 @@ class WarmInvocationsTest {
 
     @Test
     void severalInvocationsReuseOneProcessAndOneInstance() throws Exception {
-        try (FakeRuntimeApi api = FakeRuntimeApi.start();
-                RuntimeProcess runtime = RuntimeProcess.start(api, "fixtures.Counting", taskRoot)) {
+        try (RuntimeUnderTest runtime = RuntimeUnderTest.start("fixtures.Counting", taskRoot)) {
             for (int invocation = 1; invocation <= 5; invocation++) {
-                String requestId = api.invoke("{}");
+                String requestId = runtime.invoke("{}");
 
-                JsonNode result = JSON.readTree(api.awaitResponse(requestId).body());
+                JsonNode result = JSON.readTree(runtime.awaitResponse(requestId).body());
 
                 assertThat(result.get("pid").asLong()).isEqualTo(runtime.pid());
                 assertThat(result.get("invocations").asInt()).isEqualTo(invocation);

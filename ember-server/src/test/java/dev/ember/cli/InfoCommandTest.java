@@ -1,0 +1,88 @@
+package dev.ember.cli;
+
+import static dev.ember.cli.FakeLambda.JSON;
+import static dev.ember.cli.FakeLambda.configuration;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+class InfoCommandTest {
+    private static final String FUNCTION = "/2015-03-31/functions/hello";
+
+    private final FakeLambda lambda = FakeLambda.start();
+
+    @AfterEach
+    void stop() {
+        lambda.close();
+    }
+
+    @Test
+    void showsConfigurationVersionsAndAliasesWithoutEnvironmentValues() {
+        ObjectNode latest = configuration("hello", "$LATEST").put("Description", "says hi");
+        latest.putObject("Environment").putObject("Variables").put("GREETING", "secret-value").put("STAGE", "prod");
+        var function = JSON.createObjectNode();
+        function.set("Configuration", latest);
+        function.putObject("Code").put("RepositoryType", "S3").put("Location", "http://127.0.0.1:9000/code");
+        lambda.on("GET", FUNCTION, 200, function.toString());
+        var versions = JSON.createObjectNode().put("NextMarker", "2");
+        versions.putArray("Versions").add(configuration("hello", "$LATEST")).add(configuration("hello", "1"));
+        lambda.on("GET", FUNCTION + "/versions", 200, versions.toString());
+        var more = JSON.createObjectNode();
+        more.putArray("Versions").add(configuration("hello", "2").put("Description", "canary"));
+        lambda.on("GET", FUNCTION + "/versions?Marker=2", 200, more.toString());
+        var aliases = JSON.createObjectNode();
+        ObjectNode live = aliases.putArray("Aliases").addObject().put("Name", "live").put("FunctionVersion", "1");
+        live.putObject("RoutingConfig").putObject("AdditionalVersionWeights").put("2", 0.1);
+        aliases.withArray("Aliases").addObject().put("Name", "beta").put("FunctionVersion", "2");
+        lambda.on("GET", FUNCTION + "/aliases", 200, aliases.toString());
+
+        Ember.Run run = Ember.against(lambda, "info", "hello");
+
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        assertThat(run.out()).isEqualTo("""
+                hello
+                  arn            arn:aws:lambda:us-east-1:000000000000:function:hello
+                  runtime        provided.al2023
+                  handler        bootstrap
+                  memory         128 MB
+                  timeout        3 s
+                  code           sha256 n4bQgYhMfWWaL+qgxVrQFaO/TxsrC4Is0V1sFbDwCgg=, 1.2 KB (1234 bytes)
+                  revision       8f1d3c2e-rev
+                  environment    GREETING, STAGE
+                  state          Active
+                  last modified  2025-06-01T11:00:00.000+0000
+                  description    says hi
+
+                versions
+                  VERSION  CODE-SHA256                                   LAST-MODIFIED                 DESCRIPTION
+                  $LATEST  n4bQgYhMfWWaL+qgxVrQFaO/TxsrC4Is0V1sFbDwCgg=  2025-06-01T11:00:00.000+0000  -
+                  1        n4bQgYhMfWWaL+qgxVrQFaO/TxsrC4Is0V1sFbDwCgg=  2025-06-01T11:00:00.000+0000  -
+                  2        n4bQgYhMfWWaL+qgxVrQFaO/TxsrC4Is0V1sFbDwCgg=  2025-06-01T11:00:00.000+0000  canary
+
+                aliases
+                  ALIAS  ROUTING
+                  live   1 (90%), 2 (10%)
+                  beta   2
+                """);
+        assertThat(run.out()).doesNotContain("secret-value");
+    }
+
+    @Test
+    void saysSoWhenThereAreNoAliasesOrVariables() {
+        var function = JSON.createObjectNode();
+        function.set("Configuration", configuration("hello", "$LATEST"));
+        lambda.on("GET", FUNCTION, 200, function.toString());
+        var versions = JSON.createObjectNode();
+        versions.putArray("Versions").add(configuration("hello", "$LATEST"));
+        lambda.on("GET", FUNCTION + "/versions", 200, versions.toString());
+        lambda.on("GET", FUNCTION + "/aliases", 200, "{\"Aliases\":[]}");
+
+        Ember.Run run = Ember.against(lambda, "info", "hello");
+
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        assertThat(run.out()).contains("  environment    none\n").endsWith("\naliases\n  none\n")
+                .doesNotContain("description");
+    }
+}
