@@ -16,7 +16,7 @@ import picocli.CommandLine.Option;
 public final class BenchCommand implements Runnable {
 
     public static void main(String[] args) {
-        System.setProperty("java.util.logging.SimpleFormatter.format", "%1$tFT%1$tT.%1$tLZ %4$s %5$s%6$s%n");
+        System.setProperty("java.util.logging.SimpleFormatter.format", "%1$tF %1$tT.%1$tL %4$s %5$s%6$s%n");
         java.util.logging.Logger.getLogger("io.helidon").setLevel(java.util.logging.Level.WARNING);
         System.exit(new CommandLine(new BenchCommand()).execute(args));
     }

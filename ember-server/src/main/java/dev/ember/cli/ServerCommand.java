@@ -12,6 +12,8 @@ import picocli.CommandLine.Option;
         description = "Starts the Ember server and runs it until Ctrl-C.")
 final class ServerCommand implements Callable<Integer> {
     private static final ServerOptions DEFAULTS = ServerOptions.defaults();
+    /** Held so the level set on it is not lost when an unreferenced logger is collected. */
+    private static final java.util.logging.Logger HELIDON_LOGGER = java.util.logging.Logger.getLogger("io.helidon");
 
     @Option(names = "--port", paramLabel = "N", description = "The HTTP API's port; 0 picks a free one"
             + " (default: ${DEFAULT-VALUE}).")
@@ -30,10 +32,33 @@ final class ServerCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws InterruptedException {
-        EmberServer server = EmberServer.start(options());
+        quietLogging();
+        EmberServer server;
+        try {
+            server = EmberServer.start(options());
+        } catch (IllegalStateException e) {
+            throw new CliException(e.getMessage(), e);
+        }
         Runtime.getRuntime().addShutdownHook(new Thread(server::close, "ember-shutdown"));
         server.awaitShutdown();
         return 0;
+    }
+
+    /**
+     * One line per event, with a UTC timestamp; Helidon's own start-up chatter only when something is wrong, so
+     * the server's first line says where it listens.
+     */
+    private static void quietLogging() {
+        if (System.getProperty("java.util.logging.config.file") == null) {
+            System.setProperty("java.util.logging.SimpleFormatter.format",
+                    "%1$tF %1$tT.%1$tL %4$s %5$s%6$s%n");
+            java.util.logging.LogManager.getLogManager().reset();
+            var handler = new java.util.logging.ConsoleHandler();
+            handler.setFormatter(new java.util.logging.SimpleFormatter());
+            java.util.logging.Logger root = java.util.logging.Logger.getLogger("");
+            root.addHandler(handler);
+            HELIDON_LOGGER.setLevel(java.util.logging.Level.WARNING);
+        }
     }
 
     /** The server's options: the defaults with what was given. */
