@@ -26,8 +26,13 @@ import org.sqlite.SQLiteConfig;
  *
  * <pre>{@code
  * try (Database db = Database.open(Path.of(".ember"))) {
- *     db.inTransaction(c -> c.createStatement().executeUpdate("DELETE FROM aliases"));
- *     int n = db.read(c -> { ... });
+ *     db.inTransaction(c -> {
+ *         try (var delete = c.prepareStatement("DELETE FROM aliases WHERE function_name = ?")) {
+ *             delete.setString(1, "hello");
+ *             return delete.executeUpdate();
+ *         }
+ *     });
+ *     List<String> names = db.read(c -> ...);
  * }
  * }</pre>
  *
@@ -232,14 +237,14 @@ public final class Database implements AutoCloseable {
     }
 
     private void release(Connection reader) {
-        if (closed || idleReaders.size() >= IDLE_READERS) {
-            closeQuietly(reader, null);
-            return;
+        if (!closed && idleReaders.size() < IDLE_READERS) {
+            idleReaders.addFirst(reader);
+            // close() may have drained the pool between the check and the add: then this one is ours to close.
+            if (!closed || !idleReaders.remove(reader)) {
+                return;
+            }
         }
-        idleReaders.addFirst(reader);
-        if (closed && idleReaders.remove(reader)) {
-            closeQuietly(reader, null);
-        }
+        closeQuietly(reader, null);
     }
 
     /** The schema version the store is at: the number of {@link Schema} steps applied. */

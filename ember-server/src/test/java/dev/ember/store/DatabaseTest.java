@@ -96,10 +96,11 @@ class DatabaseTest {
 
     @Test
     void oneProcessPerDataDirectory() {
-        try (Database db = Database.open(dataDir)) {
+        try (Database first = Database.open(dataDir)) {
             assertThatThrownBy(() -> Database.open(dataDir))
                     .isInstanceOf(IllegalStateException.class)
                     .hasMessageContaining("in use by another Ember server");
+            assertThat(first.schemaVersion()).isPositive();
         }
         Database.open(dataDir).close();
     }
