@@ -46,6 +46,7 @@ public final class ExecutionEnvironment implements RuntimeApiListener {
     private final RuntimeApiServer runtimeApi;
     private OutputPipe output;
     private Process process;
+    private PeakMemory peakMemory;
     private volatile Invocation current;
     private volatile LogTail tail;
     private volatile long initNanos = -1;
@@ -100,6 +101,7 @@ public final class ExecutionEnvironment implements RuntimeApiListener {
             throw new EnvironmentStartException("Runtime.InvalidEntrypoint",
                     "Error: fork/exec " + plan.command().getFirst() + ": " + rootMessage(e));
         }
+        peakMemory = PeakMemory.of(process.pid());
         process.onExit().thenAccept(this::exited);
     }
 
@@ -198,7 +200,8 @@ public final class ExecutionEnvironment implements RuntimeApiListener {
             }
             childrenPeakKb = Math.max(childrenPeakKb, kb);
         }
-        return (peakResidentKb(process.pid()) + childrenPeakKb + 1023) / 1024;
+        PeakMemory own = peakMemory;
+        return ((own == null ? 0 : own.kilobytes()) + childrenPeakKb + 1023) / 1024;
     }
 
     /** Kills the runtime process and its children and closes the endpoint. Idempotent. */
@@ -207,6 +210,9 @@ public final class ExecutionEnvironment implements RuntimeApiListener {
             return;
         }
         runtimeApi.close();
+        if (peakMemory != null) {
+            peakMemory.close();
+        }
         if (process != null) {
             process.descendants().forEach(ProcessHandle::destroyForcibly);
             process.destroyForcibly();
