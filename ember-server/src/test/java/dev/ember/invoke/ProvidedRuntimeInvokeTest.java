@@ -2,6 +2,7 @@ package dev.ember.invoke;
 
 import static dev.ember.testing.EmberTestServer.zip;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.ember.testing.Bootstraps;
 import dev.ember.testing.EmberTestServer;
@@ -19,7 +20,11 @@ import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.services.lambda.LambdaClient;
+import software.amazon.awssdk.services.lambda.model.InvalidParameterValueException;
+import software.amazon.awssdk.services.lambda.model.InvocationType;
 import software.amazon.awssdk.services.lambda.model.InvokeResponse;
+import software.amazon.awssdk.services.lambda.model.RequestTooLargeException;
+import software.amazon.awssdk.services.lambda.model.ResourceNotFoundException;
 import software.amazon.awssdk.services.lambda.model.LogType;
 import software.amazon.awssdk.services.lambda.model.Runtime;
 
@@ -178,6 +183,46 @@ class ProvidedRuntimeInvokeTest {
         InvokeResponse response = invoke("empty", "{}");
         assertThat(response.functionError()).isEqualTo("Unhandled");
         assertThat(response.payload().asUtf8String()).contains("Runtime.InvalidEntrypoint");
+    }
+
+    @Test
+    void responseOverSixMegabytesIsAFunctionError() {
+        deploy("huge", Bootstraps.shell("""
+                RESPONSE="\\"$(head -c 7000000 /dev/zero | tr '\\0' 'a')\\""
+                """), 30);
+
+        InvokeResponse response = invoke("huge", "{}");
+        assertThat(response.functionError()).isEqualTo("Unhandled");
+        assertThat(response.payload().asUtf8String()).contains("Function.ResponseSizeTooLarge");
+    }
+
+    @Test
+    void requestOverSixMegabytesIsRefusedBeforeRunning() {
+        deploy("big-request", Bootstraps.ECHO, 5);
+        String payload = "\"" + "a".repeat(6_300_000) + "\"";
+
+        assertThatThrownBy(() -> invoke("big-request", payload))
+                .isInstanceOf(RequestTooLargeException.class)
+                .hasMessageContaining("6291456");
+    }
+
+    @Test
+    void dryRunChecksTheFunctionWithoutRunningIt() {
+        deploy("dry", Bootstraps.ECHO, 5);
+
+        var response = lambda.invoke(b -> b.functionName("dry").invocationType(InvocationType.DRY_RUN));
+        assertThat(response.statusCode()).isEqualTo(204);
+        assertThatThrownBy(() -> lambda.invoke(b -> b.functionName("nope").invocationType(InvocationType.DRY_RUN)))
+                .isInstanceOf(ResourceNotFoundException.class);
+    }
+
+    @Test
+    void eventInvocationsAreRefusedClearlyUntilAsyncExists() {
+        deploy("async", Bootstraps.ECHO, 5);
+
+        assertThatThrownBy(() -> lambda.invoke(b -> b.functionName("async").invocationType(InvocationType.EVENT)))
+                .isInstanceOf(InvalidParameterValueException.class)
+                .hasMessageContaining("Asynchronous invocation");
     }
 
     private static String pid(InvokeResponse response) {
