@@ -60,9 +60,12 @@ final class RequestReader {
     private ByteBuffer window = ByteBuffer.wrap(buf);
     private int start; // first unread byte
     private int end;   // end of the bytes read
+    private boolean quickAck;
 
     RequestReader(ReadableByteChannel channel) {
         this.channel = channel;
+        this.quickAck = channel instanceof java.nio.channels.NetworkChannel network
+                && network.supportedOptions().contains(jdk.net.ExtendedSocketOptions.TCP_QUICKACK);
     }
 
     /**
@@ -117,6 +120,22 @@ final class RequestReader {
     }
 
     /**
+     * Asks the kernel to acknowledge what arrives next at once. A runtime that writes a request's head and body in
+     * two segments (bash's printf does) has Nagle's algorithm hold the body until the head is acknowledged, and a
+     * delayed acknowledgement costs 40 ms. Linux clears the flag by itself, so it is set before each such wait.
+     */
+    private void acknowledgeNow() {
+        if (quickAck) {
+            try {
+                ((java.nio.channels.NetworkChannel) channel).setOption(jdk.net.ExtendedSocketOptions.TCP_QUICKACK,
+                        true);
+            } catch (IOException | UnsupportedOperationException e) {
+                quickAck = false;
+            }
+        }
+    }
+
+    /**
      * Reads a body of known length. The array starts small and grows with the bytes that arrive, so a declared length
      * costs nothing until it is sent; bytes are read straight into it while it has room, not copied through buf.
      */
@@ -130,6 +149,7 @@ final class RequestReader {
                 kept = Arrays.copyOf(kept, (int) Math.min(keeping, 2L * kept.length));
             }
             if (start == end) {
+                acknowledgeNow();
                 if (k < kept.length) { // cannot read past the body: kept.length - k <= remaining
                     int n = channel.read(ByteBuffer.wrap(kept, k, kept.length - k));
                     if (n < 0) {

@@ -149,15 +149,20 @@ public final class RuntimeApiServer implements AutoCloseable {
         }
         closed = true;
         slot.close();
-        acceptor.interrupt(); // when it waits for a connection permit
         IOException failure = null;
         try {
             server.close();
-            if (socketFile != null) {
-                Files.deleteIfExists(socketFile);
-            }
         } catch (IOException e) {
             failure = e;
+        }
+        acceptor.interrupt(); // when it waits for a connection permit
+        awaitAcceptorEnd();
+        if (socketFile != null) {
+            try {
+                Files.deleteIfExists(socketFile);
+            } catch (IOException e) {
+                failure = e;
+            }
         }
         for (SocketChannel connection : connections) {
             try {
@@ -172,6 +177,25 @@ public final class RuntimeApiServer implements AutoCloseable {
         }
         if (failure != null) {
             throw new UncheckedIOException("closing the Runtime API at " + address, failure);
+        }
+    }
+
+    /**
+     * The JDK closes a listening socket whose accept() a virtual thread is blocked in only when that thread leaves
+     * accept(); until then connections still complete. Waiting for it makes the port closed when close() returns.
+     * Connection threads are not waited for: close() may be called from a listener, on one of them.
+     */
+    private void awaitAcceptorEnd() {
+        boolean interrupted = false;
+        while (acceptor.isAlive()) {
+            try {
+                acceptor.join();
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
         }
     }
 

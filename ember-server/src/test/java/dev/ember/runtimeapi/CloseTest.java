@@ -65,6 +65,24 @@ class CloseTest {
     }
 
     @Test
+    void aListenerMayCloseTheServerFromItsCallback() {
+        RuntimeApiServer[] self = new RuntimeApiServer[1];
+        RuntimeApiServer api = RuntimeApiServer.start(new RecordingListener() {
+            @Override
+            public void onInitError(String errorType, byte[] body) {
+                self[0].close();
+                super.onInitError(errorType, body);
+            }
+        });
+        self[0] = api;
+
+        Curl.Result posted = Curl.run(Events.initErrorUrl(api), "--data-binary", "{}");
+
+        assertThat(posted.exitCode()).as("the connection closed under the request").isNotZero();
+        assertThat(api).hasToString("RuntimeApiServer[" + api.address() + ", closed]");
+    }
+
+    @Test
     void closeEndsIdleKeepAliveConnections() {
         RuntimeApiServer api = RuntimeApiServer.start(listener);
         try (RawHttp raw = new RawHttp(api)) {

@@ -13,7 +13,9 @@ import java.net.URLClassLoader;
  *      dev.ember.runtime.java.RuntimeMain
  * }</pre>
  * with the working directory and {@code LAMBDA_TASK_ROOT} set to the unpacked code and {@code _HANDLER},
- * {@code AWS_LAMBDA_RUNTIME_API} and the other variables Lambda defines.
+ * {@code AWS_LAMBDA_RUNTIME_API} and the other variables Lambda defines. The class path must not contain an empty
+ * entry: that would put the working directory, the task root, on the system class path, and the function's
+ * classes would load there, without its {@code lib/*.jar}.
  *
  * <p>It loads the handler (the function's init phase), then serves invocations one after another until the
  * process is killed: {@code GET /invocation/next}, run the handler, {@code POST} the response or the error.
@@ -34,22 +36,30 @@ public final class RuntimeMain {
      */
     public static void main(String[] args) {
         PrintStream stdout = System.out;
-        PrintStream stderr = System.err;
         FunctionEnvironment function = FunctionEnvironment.from(System.getenv());
         if (function.runtimeApi() == null || function.runtimeApi().isEmpty()) {
-            stderr.println("ember-runtime-java: AWS_LAMBDA_RUNTIME_API is not set; expected host:port of the Runtime API");
-            System.exit(1);
-            return;
+            exit("AWS_LAMBDA_RUNTIME_API is not set; expected host:port of the Runtime API");
         }
-        RuntimeApiClient client = new RuntimeApiClient(HttpConnection.to(function.runtimeApi()), stderr);
+        HttpConnection connection = null;
+        try {
+            connection = HttpConnection.to(function.runtimeApi());
+        } catch (IllegalArgumentException e) {
+            exit("AWS_LAMBDA_RUNTIME_API " + e.getMessage());
+        }
+        RuntimeApiClient client = new RuntimeApiClient(connection, System.err);
         StdoutLogger logger = new StdoutLogger(stdout);
         try {
             FunctionHandler handler = init(function, client, logger);
             serve(function, handler, client, logger);
         } catch (IOException e) {
-            stderr.println("ember-runtime-java: lost the Runtime API at " + function.runtimeApi() + ": " + e);
-            System.exit(1);
+            exit("lost the Runtime API at " + function.runtimeApi() + ": " + e);
         }
+    }
+
+    /** Gives up on a problem that cannot be reported through the Runtime API. */
+    private static void exit(String problem) {
+        System.err.println("ember-runtime-java: " + problem);
+        System.exit(1);
     }
 
     private static FunctionHandler init(FunctionEnvironment function, RuntimeApiClient client, StdoutLogger logger)
