@@ -155,7 +155,9 @@ public final class RuntimeApiServer implements AutoCloseable {
         } catch (IOException e) {
             failure = e;
         }
-        acceptor.interrupt(); // when it waits for a connection permit
+        // wakes an acceptor waiting for a permit; never interrupt it: an interrupt racing an accept() that just took
+        // a connection makes the JDK throw ClosedByInterruptException and leak the accepted socket, open and unserved
+        connectionPermits.release(MAX_CONNECTIONS);
         awaitAcceptorEnd();
         if (socketFile != null) {
             try {
@@ -205,11 +207,10 @@ public final class RuntimeApiServer implements AutoCloseable {
     }
 
     private void accept() {
-        while (!closed) {
-            try {
-                connectionPermits.acquire();
-            } catch (InterruptedException e) {
-                return; // closed
+        while (true) {
+            connectionPermits.acquireUninterruptibly();
+            if (closed) {
+                return;
             }
             SocketChannel connection;
             try {

@@ -13,6 +13,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpResponse.BodyHandlers;
+import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -35,6 +36,27 @@ class CloseTest {
 
             assertThatThrownBy(() -> next.get(30, TimeUnit.SECONDS)).isInstanceOf(ExecutionException.class)
                     .hasCauseInstanceOf(IOException.class);
+        }
+    }
+
+    /**
+     * Regression: HttpClient retries a GET whose connection closed; when the retry reached the acceptor as close()
+     * interrupted it, the JDK leaked the accepted socket and the retry waited forever. Racy, hence the repetitions.
+     */
+    @Test
+    void theRetryOfADroppedNextIsRefusedAndNotLeaked() {
+        for (int i = 0; i < 50; i++) {
+            RecordingListener recording = new RecordingListener();
+            RuntimeApiServer api = RuntimeApiServer.start(recording);
+            HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+            CompletableFuture<HttpResponse<String>> next = http.sendAsync(
+                    HttpRequest.newBuilder(URI.create(nextUrl(api))).build(), BodyHandlers.ofString());
+            recording.take(RecordingListener.Next.class);
+
+            api.close();
+
+            assertThat(next).as("GET /next, attempt %d", i).failsWithin(Duration.ofSeconds(30));
+            assertThat(CompletableFuture.runAsync(http::close)).succeedsWithin(Duration.ofSeconds(30));
         }
     }
 
