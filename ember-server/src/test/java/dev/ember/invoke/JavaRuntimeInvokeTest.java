@@ -69,8 +69,10 @@ class JavaRuntimeInvokeTest {
 
     @Test
     void officialRuntimeInterfaceClientRunsUnmodified() {
+        // The client and its dependencies, as its pom lists them (utils-lite is loaded on the error path only).
         List<String> classpath = new ArrayList<>(Packages.classpathEntries(
-                "aws-lambda-java-runtime-interface-client", "aws-lambda-java-core", "aws-lambda-java-serialization"));
+                "aws-lambda-java-runtime-interface-client", "aws-lambda-java-core", "aws-lambda-java-serialization",
+                "utils-lite"));
         classpath.add("$LAMBDA_TASK_ROOT");
         String bootstrap = """
                 #!/bin/sh
@@ -88,8 +90,10 @@ class JavaRuntimeInvokeTest {
         assertThat(response.payload().asUtf8String()).contains("\"message\":\"Hello, RIC!\"");
 
         InvokeResponse failed = invoke("ric", "{\"fail\":\"ric\"}");
+        String log = new String(Base64.getDecoder().decode(failed.logResult()), StandardCharsets.UTF_8);
         assertThat(failed.functionError()).isEqualTo("Unhandled");
-        assertThat(failed.payload().asUtf8String()).contains("IllegalStateException").contains("asked to fail: ric");
+        assertThat(failed.payload().asUtf8String()).as(log).contains("IllegalStateException")
+                .contains("asked to fail: ric");
     }
 
     /** The classes of {@code jar} plus a {@code bootstrap} script, in one zip. */
