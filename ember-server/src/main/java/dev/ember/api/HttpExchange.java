@@ -8,7 +8,9 @@ import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 
 /** Request and response helpers shared by the API's services. */
 final class HttpExchange {
@@ -35,7 +37,7 @@ final class HttpExchange {
         try (InputStream in = request.content().inputStream()) {
             byte[] bytes = in.readNBytes(limit + 1);
             if (bytes.length > limit) {
-                in.transferTo(java.io.OutputStream.nullOutputStream()); // keeps the connection usable
+                in.transferTo(OutputStream.nullOutputStream()); // keeps the connection usable
                 throw tooLarge(limit, what);
             }
             return bytes;
@@ -68,7 +70,6 @@ final class HttpExchange {
         if (error.retryAfterSeconds() > 0) {
             response.header(HeaderNames.RETRY_AFTER, Integer.toString(error.retryAfterSeconds()));
         }
-        sendJson(response, Status.create(error.type().status()), body.toString().getBytes(
-                java.nio.charset.StandardCharsets.UTF_8));
+        sendJson(response, Status.create(error.type().status()), body.toString().getBytes(StandardCharsets.UTF_8));
     }
 }

@@ -1,10 +1,10 @@
 package dev.ember.api;
 
 import static dev.ember.api.HttpExchange.body;
-
 import dev.ember.invoke.InvocationResult;
 import dev.ember.invoke.InvokeRequest;
 import dev.ember.invoke.Invoker;
+import dev.ember.lambda.ErrorType;
 import dev.ember.lambda.FunctionRef;
 import dev.ember.lambda.LambdaException;
 import dev.ember.registry.FunctionRegistry;
@@ -15,6 +15,7 @@ import io.helidon.webserver.http.HttpRules;
 import io.helidon.webserver.http.HttpService;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 
@@ -125,8 +126,8 @@ final class InvokeApi implements HttpService {
             while (parser.nextToken() != null) {
                 // Walking the tokens validates the document without building a tree.
             }
-        } catch (java.io.IOException e) {
-            throw LambdaException.of(dev.ember.lambda.ErrorType.INVALID_REQUEST_CONTENT,
+        } catch (IOException e) {
+            throw LambdaException.of(ErrorType.INVALID_REQUEST_CONTENT,
                     "Could not parse request body into json: %s", e.getMessage());
         }
     }

@@ -6,6 +6,8 @@ import dev.ember.lambda.ErrorType;
 import dev.ember.lambda.LambdaException;
 import dev.ember.registry.FunctionRegistry;
 import dev.ember.telemetry.FunctionLogs;
+import io.helidon.http.Method;
+import io.helidon.http.PathMatchers;
 import io.helidon.webserver.http.HttpRouting;
 import java.lang.System.Logger.Level;
 
@@ -35,9 +37,8 @@ public final class LambdaHttpApi {
                     HttpExchange.sendError(res, LambdaException.of(ErrorType.SERVICE,
                             "Ember failed to handle the request: %s", e.toString()));
                 })
-                .route(io.helidon.http.Method.predicate(io.helidon.http.Method.GET, io.helidon.http.Method.POST,
-                                io.helidon.http.Method.PUT, io.helidon.http.Method.DELETE),
-                        io.helidon.http.PathMatchers.any(), (req, res) -> HttpExchange.sendError(res,
+                .route(Method.predicate(Method.GET, Method.POST, Method.PUT, Method.DELETE), PathMatchers.any(),
+                        (req, res) -> HttpExchange.sendError(res,
                                 LambdaException.of(ErrorType.RESOURCE_NOT_FOUND, "Unknown operation %s %s",
                                         req.prologue().method().text(), req.path().path())));
     }

@@ -5,8 +5,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeType;
 import dev.ember.lambda.ErrorType;
 import dev.ember.lambda.LambdaException;
+import java.io.IOException;
 import java.util.Base64;
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -37,7 +39,7 @@ final class RequestBody {
         } catch (JsonProcessingException e) {
             throw LambdaException.of(ErrorType.INVALID_REQUEST_CONTENT,
                     "Could not parse request body into json: %s", e.getOriginalMessage());
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             throw LambdaException.of(ErrorType.INVALID_REQUEST_CONTENT, "Could not read request body: %s",
                     e.getMessage());
         }
@@ -186,7 +188,7 @@ final class RequestBody {
             case BOOLEAN -> "the boolean " + node.asText();
             case ARRAY -> "an array";
             case OBJECT -> "an object";
-            default -> type.name().toLowerCase(java.util.Locale.ROOT);
+            default -> type.name().toLowerCase(Locale.ROOT);
         };
     }
 

@@ -1,6 +1,9 @@
 package dev.ember.invoke;
 
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ember.lambda.Arns;
+import dev.ember.lambda.ErrorType;
 import dev.ember.lambda.LambdaException;
 import dev.ember.pool.EnvironmentFactory;
 import dev.ember.pool.EnvironmentOutcome;
@@ -62,7 +65,7 @@ final class LocalInvoker implements Invoker, AutoCloseable {
             return run(version, requestId, request);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw LambdaException.of(dev.ember.lambda.ErrorType.SERVICE, "Invocation %s was interrupted", requestId);
+            throw LambdaException.of(ErrorType.SERVICE, "Invocation %s was interrupted", requestId);
         } finally {
             admission.release();
         }
@@ -192,8 +195,7 @@ final class LocalInvoker implements Invoker, AutoCloseable {
 
     private static InvocationResult.FunctionError errorResult(String requestId, FunctionVersion version,
                                                               String errorType, String message) {
-        var body = new com.fasterxml.jackson.databind.node.ObjectNode(
-                com.fasterxml.jackson.databind.node.JsonNodeFactory.instance);
+        ObjectNode body = JsonNodeFactory.instance.objectNode();
         body.put("errorType", errorType);
         body.put("errorMessage", message);
         return new InvocationResult.FunctionError(requestId, version.version(), errorType,

@@ -4,6 +4,8 @@ import dev.ember.registry.FunctionVersion;
 import dev.ember.runtimeapi.RuntimeApiListener;
 import dev.ember.runtimeapi.RuntimeApiServer;
 import dev.ember.runtimeapi.RuntimeEvent;
+import java.io.ByteArrayOutputStream;
+import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -90,7 +92,7 @@ public final class ExecutionEnvironment implements RuntimeApiListener {
                 .directory(plan.workingDirectory().toFile())
                 .redirectOutput(output.path().toFile())
                 .redirectErrorStream(true)
-                .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+                .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
         builder.environment().clear();
         builder.environment().putAll(plan.environment());
         builder.environment().put("AWS_LAMBDA_RUNTIME_API", runtimeApi.address());
@@ -290,7 +292,7 @@ public final class ExecutionEnvironment implements RuntimeApiListener {
     /** Carries the process's output, line by line, into the log; counts bytes so invocations can drain it. */
     private void pumpOutput() {
         byte[] buffer = new byte[16 * 1024];
-        var pending = new java.io.ByteArrayOutputStream();
+        var pending = new ByteArrayOutputStream();
         try (InputStream out = output.openForReading()) {
             int n;
             while ((n = out.read(buffer)) > 0) {
@@ -328,7 +330,7 @@ public final class ExecutionEnvironment implements RuntimeApiListener {
         }
     }
 
-    private void emit(java.io.ByteArrayOutputStream pending) {
+    private void emit(ByteArrayOutputStream pending) {
         String line = pending.toString(StandardCharsets.UTF_8);
         pending.reset();
         if (!line.isEmpty() && line.charAt(line.length() - 1) == '\r') {

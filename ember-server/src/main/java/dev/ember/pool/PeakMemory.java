@@ -3,6 +3,7 @@ package dev.ember.pool;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 
@@ -11,7 +12,7 @@ import java.nio.file.StandardOpenOption;
  * re-read from offset 0, so the per-invocation cost is one {@code pread}, not an open/read/close and a decode.
  */
 final class PeakMemory implements AutoCloseable {
-    private static final byte[] FIELD = "VmHWM:".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    private static final byte[] FIELD = "VmHWM:".getBytes(StandardCharsets.US_ASCII);
 
     private final FileChannel status;
     private final ByteBuffer buffer = ByteBuffer.allocate(4096);

@@ -11,6 +11,7 @@ import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Predicate;
 
 /**
  * Idle execution environments, per function version, waiting to be reused (a warm start). Each is kept for as long
@@ -79,7 +80,7 @@ public final class WarmPool implements AutoCloseable {
      * Destroys the idle environments of a function whose version is {@code stale} (its code or configuration
      * changed, or it was deleted); returns how many.
      */
-    public int evictStale(String functionName, java.util.function.Predicate<FunctionVersion> stale) {
+    public int evictStale(String functionName, Predicate<FunctionVersion> stale) {
         return evict(idleEnv -> idleEnv.environment().version().name().equals(functionName)
                 && stale.test(idleEnv.environment().version()));
     }
@@ -89,7 +90,7 @@ public final class WarmPool implements AutoCloseable {
         return idleCount;
     }
 
-    private int evict(java.util.function.Predicate<Idle> condemned) {
+    private int evict(Predicate<Idle> condemned) {
         List<ExecutionEnvironment> evicted = new ArrayList<>();
         synchronized (this) {
             for (Iterator<Deque<Idle>> queues = idle.values().iterator(); queues.hasNext(); ) {

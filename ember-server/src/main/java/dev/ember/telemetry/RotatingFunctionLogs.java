@@ -6,15 +6,18 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Instant;
 import java.time.InstantSource;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
@@ -47,7 +50,7 @@ final class RotatingFunctionLogs implements FunctionLogs {
     @Override
     public void append(String functionName, String line) {
         // Millisecond precision, as stored: followers and readers of the files see the same time.
-        log(functionName).append(clock.instant().truncatedTo(java.time.temporal.ChronoUnit.MILLIS), line);
+        log(functionName).append(clock.instant().truncatedTo(ChronoUnit.MILLIS), line);
     }
 
     @Override
@@ -127,7 +130,7 @@ final class RotatingFunctionLogs implements FunctionLogs {
                 }
             }
             return true;
-        } catch (java.nio.file.NoSuchFileException e) {
+        } catch (NoSuchFileException e) {
             return true;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -146,7 +149,7 @@ final class RotatingFunctionLogs implements FunctionLogs {
                 Files.deleteIfExists(file);
             }
             Files.deleteIfExists(dir);
-        } catch (java.nio.file.NoSuchFileException e) {
+        } catch (NoSuchFileException e) {
             // Nothing was ever logged.
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -167,7 +170,7 @@ final class RotatingFunctionLogs implements FunctionLogs {
     private final class FunctionLog {
         final Path dir;
         final ReentrantLock lock = new ReentrantLock();
-        final List<LinkedBlockingQueue<LogLine>> followers = new java.util.concurrent.CopyOnWriteArrayList<>();
+        final List<LinkedBlockingQueue<LogLine>> followers = new CopyOnWriteArrayList<>();
         private BufferedWriter writer;
         private long size;
 
