@@ -21,6 +21,7 @@ import java.nio.file.Path;
  * the runtime printed before answering is still in the pipe (it belongs before the invocation's END line and in its
  * log tail); on a stream of our own, {@link #pending()} asks the kernel ({@code FIONREAD}) without waiting.
  */
+@SuppressWarnings("restricted") // mkfifo(3) through the FFM API; the launcher grants native access
 final class OutputPipe implements AutoCloseable {
     private static final MethodHandle MKFIFO = Linker.nativeLinker().downcallHandle(
             Linker.nativeLinker().defaultLookup().find("mkfifo").orElseThrow(),
@@ -79,6 +80,7 @@ final class OutputPipe implements AutoCloseable {
 
     /** Closes the read end; a reader still waiting for a writer (the process never started) gets end-of-file. */
     @Override
+    @SuppressWarnings("try") // the write end is opened only to be closed
     public void close() {
         closed = true;
         FileInputStream stream = in;
