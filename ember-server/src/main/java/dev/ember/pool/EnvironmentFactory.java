@@ -38,8 +38,8 @@ public final class EnvironmentFactory {
     private final String javaRuntimeClasspath;
 
     /**
-     * @param runDirectory where per-environment files live (named pipes); emptied now, as nothing in it outlives
-     *                     the server
+     * @param runDirectory where per-environment files live (named pipes, pid files); emptied now, after killing
+     *                     the runtime processes an earlier, killed server left running
      */
     public EnvironmentFactory(FunctionRegistry registry, Arns arns, Path runDirectory) {
         this.registry = registry;
@@ -49,11 +49,7 @@ public final class EnvironmentFactory {
         this.javaRuntimeClasspath = javaRuntimeClasspath();
         try {
             Files.createDirectories(runDirectory);
-            try (var stale = Files.list(runDirectory)) {
-                for (Path file : stale.toList()) {
-                    Files.deleteIfExists(file);
-                }
-            }
+            Orphans.reap(runDirectory);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -49,6 +49,7 @@ public final class ExecutionEnvironment implements RuntimeApiListener {
     private OutputPipe output;
     private Process process;
     private PeakMemory peakMemory;
+    private Path runDirectory;
     private volatile Invocation current;
     private volatile LogTail tail;
     private volatile long initNanos = -1;
@@ -104,6 +105,8 @@ public final class ExecutionEnvironment implements RuntimeApiListener {
                     "Error: fork/exec " + plan.command().getFirst() + ": " + rootMessage(e));
         }
         peakMemory = PeakMemory.of(process.pid());
+        this.runDirectory = runDirectory;
+        Orphans.record(runDirectory, id, process.toHandle());
         process.onExit().thenAccept(this::exited);
     }
 
@@ -218,6 +221,7 @@ public final class ExecutionEnvironment implements RuntimeApiListener {
         if (process != null) {
             process.descendants().forEach(ProcessHandle::destroyForcibly);
             process.destroyForcibly();
+            Orphans.forget(runDirectory, id);
         }
     }
 

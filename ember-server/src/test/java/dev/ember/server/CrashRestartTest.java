@@ -3,6 +3,7 @@ package dev.ember.server;
 import static dev.ember.testing.EmberTestServer.zip;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.ember.testing.Bootstraps;
 import dev.ember.testing.EmberTestServer;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -50,6 +51,28 @@ class CrashRestartTest {
             assertThat(after).isEqualTo(versions);
             assertThat(lambda.getAlias(b -> b.functionName("alpha").name("live")).revisionId())
                     .isEqualTo(alias.revisionId());
+        }
+    }
+
+    @Test
+    void runtimeProcessesOfAKilledServerAreKilledByTheNextOne() throws Exception {
+        long runtimePid;
+        try (var server = ServerProcess.start(dataDir);
+             LambdaClient lambda = EmberTestServer.client(server.endpoint())) {
+            lambda.createFunction(b -> b.functionName("pid").runtime(Runtime.PROVIDED_AL2023).handler("h")
+                    .code(c -> c.zipFile(zip(Map.of("bootstrap", Bootstraps.shell("RESPONSE=$$"))))));
+            runtimePid = Long.parseLong(lambda.invoke(b -> b.functionName("pid")).payload().asUtf8String());
+            server.kill();
+        }
+        assertThat(ProcessHandle.of(runtimePid)).as("the runtime outlives a SIGKILLed server")
+                .hasValueSatisfying(p -> assertThat(p.isAlive()).isTrue());
+
+        try (var server = ServerProcess.start(dataDir)) {
+            var leftover = ProcessHandle.of(runtimePid);
+            if (leftover.isPresent()) {
+                leftover.get().onExit().get(10, java.util.concurrent.TimeUnit.SECONDS);
+            }
+            assertThat(server.output()).contains("Killed 1 runtime process(es) left running by an earlier server");
         }
     }
 
