@@ -55,11 +55,7 @@ final class InvokeApi implements HttpService {
             throw LambdaException.invalid("1 validation error detected: Value '%s' at 'logType' failed to satisfy "
                     + "constraint: Member must satisfy enum value set: [None, Tail]", logType);
         }
-        String clientContext = req.headers().first(CLIENT_CONTEXT).orElse(null);
-        if (clientContext != null && clientContext.length() > MAX_CLIENT_CONTEXT) {
-            throw LambdaException.invalid("Client context must be at most %d bytes (base64), was %d",
-                    MAX_CLIENT_CONTEXT, clientContext.length());
-        }
+        String clientContext = clientContext(req.headers().first(CLIENT_CONTEXT).orElse(null));
         switch (type) {
             case "RequestResponse" -> {
                 byte[] payload = body(req, MAX_SYNC_PAYLOAD, "the InvokeFunction operation");
@@ -109,6 +105,38 @@ final class InvokeApi implements HttpService {
             case InvocationResult.Throttled throttled ->
                     throw LambdaException.throttled(throttled.reason(), 1, throttled.message());
         }
+    }
+
+    /**
+     * The client context as runtimes receive it: AWS takes it base64-encoded and hands the decoded JSON to the
+     * runtime's {@code Lambda-Runtime-Client-Context}.
+     */
+    private static String clientContext(String encoded) {
+        if (encoded == null || encoded.isEmpty()) {
+            return null;
+        }
+        if (encoded.length() > MAX_CLIENT_CONTEXT) {
+            throw LambdaException.invalid("Client context must be at most %d bytes (base64), was %d",
+                    MAX_CLIENT_CONTEXT, encoded.length());
+        }
+        byte[] json;
+        try {
+            json = Base64.getDecoder().decode(encoded);
+        } catch (IllegalArgumentException e) {
+            throw LambdaException.of(ErrorType.INVALID_REQUEST_CONTENT,
+                    "Client context must be a valid Base64-encoded JSON object: %s", e.getMessage());
+        }
+        try {
+            if (!LambdaWire.MAPPER.readTree(json).isObject()) {
+                throw LambdaException.of(ErrorType.INVALID_REQUEST_CONTENT,
+                        "Client context must be a valid Base64-encoded JSON object");
+            }
+        } catch (IOException e) {
+            throw LambdaException.of(ErrorType.INVALID_REQUEST_CONTENT,
+                    "Client context must be a valid Base64-encoded JSON object: %s", e.getMessage());
+        }
+        // Runtimes read it from a header: one line, as the JSON writer produces it.
+        return new String(json, StandardCharsets.UTF_8).replace('\n', ' ').replace('\r', ' ');
     }
 
     private static void logTail(ServerResponse res, String tail) {

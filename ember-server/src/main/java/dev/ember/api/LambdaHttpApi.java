@@ -10,6 +10,7 @@ import io.helidon.http.Method;
 import io.helidon.http.PathMatchers;
 import io.helidon.webserver.http.HttpRouting;
 import java.lang.System.Logger.Level;
+import java.util.UUID;
 
 /**
  * Ember's HTTP API on one routing: Lambda's control plane and Invoke API with AWS's paths and shapes, and Ember's
@@ -27,15 +28,22 @@ public final class LambdaHttpApi {
     /** Adds every route and the error mapping to {@code routing}. */
     public static void register(HttpRouting.Builder routing, FunctionRegistry registry, Invoker invoker,
                                 FunctionLogs logs, Arns arns) {
-        routing.register(new ControlPlane(registry, arns))
+        routing.addFilter((chain, req, res) -> {
+            // AWS answers every request with its id; Invoke replaces it with the invocation's.
+            res.header(HttpExchange.REQUEST_ID, UUID.randomUUID().toString());
+            chain.proceed();
+        })
+                .register(new ControlPlane(registry, arns))
                 .register(new InvokeApi(invoker, registry))
                 .register(new LogsApi(registry, logs))
                 .error(LambdaException.class, (req, res, e) -> HttpExchange.sendError(res, e))
                 .error(RuntimeException.class, (req, res, e) -> {
-                    LOG.log(Level.ERROR, "Request " + req.prologue().method().text() + ' '
-                            + req.path().path() + " failed", e);
+                    // The caller gets the incident's id, the log gets the details: internals stay inside.
+                    String incident = UUID.randomUUID().toString();
+                    LOG.log(Level.ERROR, "Request " + req.prologue().method().text() + ' ' + req.path().path()
+                            + " failed (incident " + incident + ")", e);
                     HttpExchange.sendError(res, LambdaException.of(ErrorType.SERVICE,
-                            "Ember failed to handle the request: %s", e.toString()));
+                            "Ember failed to handle the request; see the server log for incident %s", incident));
                 })
                 .route(Method.predicate(Method.GET, Method.POST, Method.PUT, Method.DELETE), PathMatchers.any(),
                         (req, res) -> HttpExchange.sendError(res,

@@ -9,7 +9,7 @@ import java.util.Objects;
  * @param qualifier     {@code $LATEST}, a version, an alias, or null for {@code $LATEST}
  * @param payload       the event, JSON
  * @param tailLog       whether the caller wants the last 4 KB of the log ({@code X-Amz-Log-Type: Tail})
- * @param clientContext the base64 client context to pass to the runtime, or null
+ * @param clientContext the client context (decoded JSON) to pass to the runtime, or null
  */
 public record InvokeRequest(String functionName, String qualifier, byte[] payload, boolean tailLog,
                             String clientContext) {

@@ -6,6 +6,7 @@ import dev.ember.lambda.Arns;
 import dev.ember.lambda.ErrorType;
 import dev.ember.lambda.LambdaException;
 import dev.ember.pool.EnvironmentFactory;
+import dev.ember.pool.EnvironmentKey;
 import dev.ember.pool.EnvironmentOutcome;
 import dev.ember.pool.EnvironmentStartException;
 import dev.ember.pool.ExecutionEnvironment;
@@ -19,6 +20,7 @@ import dev.ember.telemetry.FunctionLogs;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.InstantSource;
+import java.time.temporal.ChronoUnit;
 import java.util.HexFormat;
 import java.util.Map;
 import java.util.Set;
@@ -30,7 +32,7 @@ import java.util.concurrent.ThreadLocalRandom;
  * Runs invocations on this machine: resolve the qualifier (weighted aliases included), admit under the account
  * concurrency limit, take a warm environment or start one, hand it the event, log START/END/REPORT.
  */
-final class LocalInvoker implements Invoker, AutoCloseable {
+final class LocalInvoker implements Invoker {
     private final FunctionRegistry registry;
     private final EnvironmentFactory environments;
     private final WarmPool pool;
@@ -39,7 +41,9 @@ final class LocalInvoker implements Invoker, AutoCloseable {
     private final Arns arns;
     private final InstantSource clock;
     private final Duration initTimeout;
-    private final Set<ExecutionEnvironment> busy = ConcurrentHashMap.newKeySet();
+    /** Every environment this invoker started and has not seen destroyed: what {@link #close()} must kill. */
+    private final Set<ExecutionEnvironment> live = ConcurrentHashMap.newKeySet();
+    private volatile boolean closed;
 
     LocalInvoker(FunctionRegistry registry, EnvironmentFactory environments, WarmPool pool, FunctionLogs logs,
                  int concurrencyLimit, Arns arns, InstantSource clock, Duration initTimeout) {
@@ -56,6 +60,9 @@ final class LocalInvoker implements Invoker, AutoCloseable {
 
     @Override
     public InvocationResult invoke(InvokeRequest request) {
+        if (closed) {
+            throw LambdaException.of(ErrorType.SERVICE, "Ember is shutting down");
+        }
         FunctionVersion version = resolve(request.functionName(), request.qualifier());
         String requestId = UUID.randomUUID().toString();
         if (!admission.tryAcquire()) {
@@ -69,11 +76,6 @@ final class LocalInvoker implements Invoker, AutoCloseable {
         } finally {
             admission.release();
         }
-    }
-
-    /** Number of invocations running now. */
-    int inFlight() {
-        return admission.inFlight();
     }
 
     private InvocationResult run(FunctionVersion version, String requestId, InvokeRequest request)
@@ -94,6 +96,7 @@ final class LocalInvoker implements Invoker, AutoCloseable {
                 return functionError(requestId, version, e.errorType(),
                         "RequestId: " + requestId + " Error: " + e.getMessage(), log);
             }
+            track(environment);
             environment.attachTail(tail);
             EnvironmentOutcome failure = environment.awaitReady(initTimeout);
             if (failure != null) {
@@ -103,11 +106,21 @@ final class LocalInvoker implements Invoker, AutoCloseable {
         } else {
             environment.attachTail(tail);
         }
-        busy.add(environment);
         try {
             return runIn(environment, version, requestId, request, initDuration, log);
-        } finally {
-            busy.remove(environment);
+        } catch (RuntimeException | Error | InterruptedException e) {
+            // Whatever went wrong, the environment is in an unknown state: it must not be reused.
+            environment.destroy();
+            throw e;
+        }
+    }
+
+    /** Remembers a new environment for {@link #close()}, forgetting those destroyed meanwhile. */
+    private void track(ExecutionEnvironment environment) {
+        live.removeIf(known -> !known.isUsable());
+        live.add(environment);
+        if (closed) {
+            environment.destroy();
         }
     }
 
@@ -132,7 +145,7 @@ final class LocalInvoker implements Invoker, AutoCloseable {
                     "Function.ResponseSizeTooLarge", "Response payload size (" + tooLarge.size()
                             + " bytes) exceeded maximum allowed payload size (6291556 bytes).");
             case EnvironmentOutcome.TimedOut timedOut -> {
-                log.platform(clock.instant() + " " + requestId + " Task timed out after "
+                log.platform(clock.instant().truncatedTo(ChronoUnit.MILLIS) + " " + requestId + " Task timed out after "
                         + "%.2f seconds".formatted((double) timeoutSeconds));
                 yield new InvocationResult.Timeout(requestId, version.version(), timeoutSeconds, null);
             }
@@ -141,12 +154,15 @@ final class LocalInvoker implements Invoker, AutoCloseable {
             case EnvironmentOutcome.InitFailed initFailed -> new InvocationResult.FunctionError(requestId,
                     version.version(), initFailed.errorType(), initFailed.body(), null);
         };
-        if (environment.isUsable()) {
+        long memoryMb = environment.maxMemoryUsedMb();
+        if (environment.isUsable() && !isStale(version)) {
             pool.put(environment);
+        } else {
+            environment.destroy(); // crashed, timed out, or its code or configuration changed while it ran
         }
         log.platform("END RequestId: " + requestId);
-        log.platform(report(requestId, durationNanos, version.config().memoryMb(),
-                environment.maxMemoryUsedMb(), initDuration));
+        log.platform(report(requestId, durationNanos, version.config().memoryMb(), memoryMb, initDuration,
+                result instanceof InvocationResult.Timeout));
         log.flush();
         return log.withTail(result);
     }
@@ -176,7 +192,7 @@ final class LocalInvoker implements Invoker, AutoCloseable {
     }
 
     private static String report(String requestId, long durationNanos, int memoryMb, long maxMemoryMb,
-                                 Duration initDuration) {
+                                 Duration initDuration, boolean timedOut) {
         double durationMs = durationNanos / 1e6;
         long billedMs = Math.max(1, (long) Math.ceil(durationMs));
         String report = "REPORT RequestId: %s\tDuration: %.2f ms\tBilled Duration: %d ms\tMemory Size: %d MB\t"
@@ -185,7 +201,7 @@ final class LocalInvoker implements Invoker, AutoCloseable {
         if (initDuration != null) {
             report += "\tInit Duration: %.2f ms".formatted(initDuration.toNanos() / 1e6);
         }
-        return report;
+        return timedOut ? report + "\tStatus: timeout" : report;
     }
 
     private InvocationResult functionError(String requestId, FunctionVersion version, String errorType,
@@ -226,9 +242,11 @@ final class LocalInvoker implements Invoker, AutoCloseable {
         return registry.get(name, version);
     }
 
+    /** Whether the registry no longer runs {@code version} as it was: new code, new configuration, or deleted. */
     private boolean isStale(FunctionVersion version) {
         try {
-            return !registry.get(version.name(), version.version()).revisionId().equals(version.revisionId());
+            return !EnvironmentKey.of(registry.get(version.name(), version.version()))
+                    .equals(EnvironmentKey.of(version));
         } catch (LambdaException gone) {
             return true;
         }
@@ -254,7 +272,8 @@ final class LocalInvoker implements Invoker, AutoCloseable {
 
     @Override
     public void close() {
-        busy.forEach(ExecutionEnvironment::destroy);
+        closed = true;
         pool.close();
+        live.forEach(ExecutionEnvironment::destroy);
     }
 }

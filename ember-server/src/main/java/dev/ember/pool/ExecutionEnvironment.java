@@ -12,6 +12,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -35,6 +37,8 @@ public final class ExecutionEnvironment implements RuntimeApiListener {
     private static final int MAX_LINE_CHARS = 256 * 1024;
     private static final long DRAIN_LIMIT_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
     private static final long CHILDREN_SAMPLE_NANOS = TimeUnit.SECONDS.toNanos(1);
+    /** util-linux's setsid; without it environments are killed process by process. */
+    private static final String SETSID = Files.isExecutable(Path.of("/usr/bin/setsid")) ? "/usr/bin/setsid" : null;
 
     private final String id;
     private final FunctionVersion version;
@@ -55,6 +59,7 @@ public final class ExecutionEnvironment implements RuntimeApiListener {
     private volatile long initNanos = -1;
     private long childrenSampledAt = System.nanoTime() - CHILDREN_SAMPLE_NANOS - 1;
     private long childrenPeakKb;
+    private long lastMemoryMb;
 
     private record Invocation(String requestId, CompletableFuture<EnvironmentOutcome> outcome) {
     }
@@ -80,7 +85,11 @@ public final class ExecutionEnvironment implements RuntimeApiListener {
             environment.launch(plan, runDirectory);
         } catch (RuntimeException e) {
             environment.runtimeApi.close();
-            throw e;
+            if (environment.output != null) {
+                environment.output.close();
+            }
+            throw e instanceof EnvironmentStartException ? e
+                    : new EnvironmentStartException("Runtime.InvalidEntrypoint", "Error: " + e.getMessage());
         }
         return environment;
     }
@@ -89,7 +98,7 @@ public final class ExecutionEnvironment implements RuntimeApiListener {
         output = OutputPipe.create(runDirectory.resolve(id + ".out"));
         // A platform thread: reads of a pipe block their carrier, so a virtual thread would gain nothing.
         Thread.ofPlatform().daemon().name("env-output-" + id).stackSize(256 * 1024).start(this::pumpOutput);
-        ProcessBuilder builder = new ProcessBuilder(plan.command())
+        ProcessBuilder builder = new ProcessBuilder(inOwnSession(plan.command()))
                 .directory(plan.workingDirectory().toFile())
                 .redirectOutput(output.path().toFile())
                 .redirectErrorStream(true)
@@ -100,7 +109,6 @@ public final class ExecutionEnvironment implements RuntimeApiListener {
         try {
             process = builder.start();
         } catch (IOException e) {
-            output.close();
             throw new EnvironmentStartException("Runtime.InvalidEntrypoint",
                     "Error: fork/exec " + plan.command().getFirst() + ": " + rootMessage(e));
         }
@@ -108,6 +116,21 @@ public final class ExecutionEnvironment implements RuntimeApiListener {
         this.runDirectory = runDirectory;
         Orphans.record(runDirectory, id, process.toHandle());
         process.onExit().thenAccept(this::exited);
+    }
+
+    /**
+     * The command run by {@code setsid}, which makes the runtime the leader of a new session and process group
+     * (without forking: a freshly spawned process is no group leader), so {@link #destroy()} can kill the whole
+     * group, including children a bootstrap left behind.
+     */
+    private static List<String> inOwnSession(List<String> command) {
+        if (SETSID == null) {
+            return command;
+        }
+        List<String> wrapped = new ArrayList<>(command.size() + 1);
+        wrapped.add(SETSID);
+        wrapped.addAll(command);
+        return wrapped;
     }
 
     /** This environment's id, also in its log stream name. */
@@ -182,6 +205,7 @@ public final class ExecutionEnvironment implements RuntimeApiListener {
         }
         drainOutput();
         if (!(outcome instanceof EnvironmentOutcome.Response || outcome instanceof EnvironmentOutcome.Error)) {
+            maxMemoryUsedMb(); // sampled while the process is still there, for the REPORT line
             destroy();
         }
         return outcome;
@@ -191,9 +215,9 @@ public final class ExecutionEnvironment implements RuntimeApiListener {
      * The peak resident memory of the runtime process and its children so far, in MB, read from {@code /proc}.
      * (A cgroup replaces this once environments are sandboxed.)
      */
-    public long maxMemoryUsedMb() {
-        if (process == null) {
-            return 0;
+    public synchronized long maxMemoryUsedMb() {
+        if (process == null || destroyed.get()) {
+            return lastMemoryMb;
         }
         long now = System.nanoTime();
         if (now - childrenSampledAt > CHILDREN_SAMPLE_NANOS) {
@@ -206,7 +230,8 @@ public final class ExecutionEnvironment implements RuntimeApiListener {
             childrenPeakKb = Math.max(childrenPeakKb, kb);
         }
         PeakMemory own = peakMemory;
-        return ((own == null ? 0 : own.kilobytes()) + childrenPeakKb + 1023) / 1024;
+        lastMemoryMb = Math.max(lastMemoryMb, ((own == null ? 0 : own.kilobytes()) + childrenPeakKb + 1023) / 1024);
+        return lastMemoryMb;
     }
 
     /** Kills the runtime process and its children and closes the endpoint. Idempotent. */
@@ -215,11 +240,17 @@ public final class ExecutionEnvironment implements RuntimeApiListener {
             return;
         }
         runtimeApi.close();
-        if (peakMemory != null) {
-            peakMemory.close();
+        synchronized (this) {
+            if (peakMemory != null) {
+                peakMemory.close();
+            }
         }
         if (process != null) {
-            process.descendants().forEach(ProcessHandle::destroyForcibly);
+            if (SETSID == null) {
+                process.descendants().forEach(ProcessHandle::destroyForcibly);
+            } else {
+                Posix.killGroup(process.pid());
+            }
             process.destroyForcibly();
             Orphans.forget(runDirectory, id);
         }
@@ -340,7 +371,12 @@ public final class ExecutionEnvironment implements RuntimeApiListener {
         if (!line.isEmpty() && line.charAt(line.length() - 1) == '\r') {
             line = line.substring(0, line.length() - 1);
         }
-        log.accept(line);
+        try {
+            log.accept(line);
+        } catch (RuntimeException e) {
+            // The log could not be written (disk full?): the line is lost, but the pipe keeps being drained, or
+            // the runtime would block on a full pipe and time out.
+        }
         LogTail logTail = tail;
         if (logTail != null) {
             logTail.line(line);

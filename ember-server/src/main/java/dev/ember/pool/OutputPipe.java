@@ -4,12 +4,6 @@ import java.io.FileInputStream;
 import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.UncheckedIOException;
-import java.lang.foreign.Arena;
-import java.lang.foreign.FunctionDescriptor;
-import java.lang.foreign.Linker;
-import java.lang.foreign.ValueLayout;
-import java.lang.invoke.MethodHandle;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
@@ -21,12 +15,7 @@ import java.nio.file.Path;
  * the runtime printed before answering is still in the pipe (it belongs before the invocation's END line and in its
  * log tail); on a stream of our own, {@link #pending()} asks the kernel ({@code FIONREAD}) without waiting.
  */
-@SuppressWarnings("restricted") // mkfifo(3) through the FFM API; the launcher grants native access
 final class OutputPipe implements AutoCloseable {
-    private static final MethodHandle MKFIFO = Linker.nativeLinker().downcallHandle(
-            Linker.nativeLinker().defaultLookup().find("mkfifo").orElseThrow(),
-            FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.JAVA_INT));
-
     private final Path path;
     private volatile FileInputStream in;
     private volatile boolean closed;
@@ -37,15 +26,7 @@ final class OutputPipe implements AutoCloseable {
 
     /** Creates the FIFO at {@code path}, readable and writable by the owner only. */
     static OutputPipe create(Path path) {
-        int result;
-        try (Arena arena = Arena.ofConfined()) {
-            result = (int) MKFIFO.invokeExact(arena.allocateFrom(path.toString()), 0600);
-        } catch (Throwable e) {
-            throw new IllegalStateException("cannot call mkfifo", e);
-        }
-        if (result != 0) {
-            throw new UncheckedIOException(new IOException("mkfifo " + path + " failed"));
-        }
+        Posix.mkfifo(path, 0600);
         return new OutputPipe(path);
     }
 

@@ -18,14 +18,15 @@ import java.util.function.Predicate;
  * as the {@link KeepAlivePolicy} says, measured on the injected clock; {@link #evictExpired()} destroys those past
  * their time.
  *
- * <p>Environments are keyed by function, version and revision: after {@code $LATEST} changes, environments of the
- * old code are never handed out again.
+ * <p>Environments are kept by {@link EnvironmentKey}: after {@code $LATEST} gets new code or configuration,
+ * environments of the old one are never handed out again.
  */
 public final class WarmPool implements AutoCloseable {
     private final KeepAlivePolicy policy;
     private final InstantSource clock;
-    private final Map<String, Deque<Idle>> idle = new HashMap<>();
+    private final Map<EnvironmentKey, Deque<Idle>> idle = new HashMap<>();
     private int idleCount;
+    private boolean closed;
 
     private record Idle(ExecutionEnvironment environment, Instant expiresAt) {
     }
@@ -35,17 +36,12 @@ public final class WarmPool implements AutoCloseable {
         this.clock = clock;
     }
 
-    /** The key of the environments that can run {@code version}. */
-    static String key(FunctionVersion version) {
-        return version.name() + ':' + version.version() + ':' + version.revisionId();
-    }
-
     /** An idle environment for {@code version}, most recently used first, or null when there is none. */
     public ExecutionEnvironment take(FunctionVersion version) {
         List<ExecutionEnvironment> dead = new ArrayList<>();
         ExecutionEnvironment found = null;
         synchronized (this) {
-            Deque<Idle> environments = idle.get(key(version));
+            Deque<Idle> environments = idle.get(EnvironmentKey.of(version));
             while (environments != null && !environments.isEmpty()) {
                 Idle candidate = environments.pollFirst();
                 idleCount--;
@@ -60,14 +56,21 @@ public final class WarmPool implements AutoCloseable {
         return found;
     }
 
-    /** Returns an environment after an invocation; it stays until its keep-alive expires. */
+    /**
+     * Returns an environment after an invocation; it stays until its keep-alive expires. After {@link #close()} it
+     * is destroyed instead.
+     */
     public void put(ExecutionEnvironment environment) {
-        String key = key(environment.version());
-        Instant expiresAt = clock.instant().plus(policy.keepAlive(key));
+        EnvironmentKey key = EnvironmentKey.of(environment.version());
+        Instant expiresAt = clock.instant().plus(policy.keepAlive(key.functionKey()));
         synchronized (this) {
-            idle.computeIfAbsent(key, k -> new ArrayDeque<>()).addFirst(new Idle(environment, expiresAt));
-            idleCount++;
+            if (!closed) {
+                idle.computeIfAbsent(key, k -> new ArrayDeque<>()).addFirst(new Idle(environment, expiresAt));
+                idleCount++;
+                return;
+            }
         }
+        environment.destroy();
     }
 
     /** Destroys the idle environments whose keep-alive has expired; returns how many. */
@@ -112,9 +115,12 @@ public final class WarmPool implements AutoCloseable {
         return evicted.size();
     }
 
-    /** Destroys every idle environment. */
+    /** Destroys every idle environment, and any returned from now on. */
     @Override
     public void close() {
+        synchronized (this) {
+            closed = true;
+        }
         evict(idleEnv -> true);
     }
 }

@@ -68,6 +68,20 @@ class JavaRuntimeInvokeTest {
     }
 
     @Test
+    void handlerThatCannotBeLoadedFailsTheInvocationWithItsInitError() {
+        lambda.createFunction(b -> b.functionName("no-class").runtime(Runtime.JAVA21)
+                .handler("example.Missing::handleRequest").timeout(30)
+                .code(c -> c.zipFile(SdkBytes.fromByteArray(Packages.handlerJar(Greeter.class)))));
+
+        InvokeResponse response = invoke("no-class", "{}");
+        assertThat(response.functionError()).isEqualTo("Unhandled");
+        assertThat(response.payload().asUtf8String()).contains("ClassNotFoundException")
+                .contains("example.Missing");
+        String log = new String(Base64.getDecoder().decode(response.logResult()), StandardCharsets.UTF_8);
+        assertThat(log).contains("INIT_REPORT").contains("Status: error");
+    }
+
+    @Test
     void officialRuntimeInterfaceClientRunsUnmodified() {
         // The client and its dependencies, as its pom lists them (utils-lite is loaded on the error path only).
         List<String> classpath = new ArrayList<>(Packages.classpathEntries(

@@ -225,6 +225,43 @@ class ProvidedRuntimeInvokeTest {
                 .hasMessageContaining("Asynchronous invocation");
     }
 
+    @Test
+    void childrenABootstrapLeavesBehindAreKilledWithIt() throws Exception {
+        Path pidFile = dataDir.resolveSibling(dataDir.getFileName() + "-orphan.pid");
+        deploy("parent", "#!/bin/sh\n(sleep 300 & echo $! > " + pidFile + ")\nsleep 0.2\nexit 1\n", 5);
+
+        InvokeResponse response = invoke("parent", "{}");
+        assertThat(response.payload().asUtf8String()).contains("Runtime.ExitError");
+        long orphan = Long.parseLong(Files.readString(pidFile).trim());
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10))
+                .until(() -> ProcessHandle.of(orphan).map(p -> !p.isAlive()).orElse(true));
+    }
+
+    @Test
+    void clientContextReachesTheRuntimeDecoded() {
+        deploy("context", Bootstraps.shell("""
+                RESPONSE=$(grep -i '^Lambda-Runtime-Client-Context:' "$headers" | cut -d' ' -f2- | tr -d '\\r')
+                """), 5);
+        String context = java.util.Base64.getEncoder().encodeToString(
+                "{\"custom\":{\"k\":\"v\"}}".getBytes(StandardCharsets.UTF_8));
+
+        InvokeResponse response = lambda.invoke(b -> b.functionName("context").clientContext(context));
+        assertThat(response.payload().asUtf8String()).isEqualTo("{\"custom\":{\"k\":\"v\"}}");
+        assertThat(response.responseMetadata().requestId()).isNotBlank();
+    }
+
+    @Test
+    void publishingKeepsLatestWarm() {
+        deploy("warm-after-publish", Bootstraps.ECHO, 5);
+        String before = pid(invoke("warm-after-publish", "{}"));
+
+        lambda.publishVersion(b -> b.functionName("warm-after-publish"));
+
+        InvokeResponse after = invoke("warm-after-publish", "{}");
+        assertThat(pid(after)).isEqualTo(before);
+        assertThat(tail(after)).doesNotContain("Init Duration");
+    }
+
     private static String pid(InvokeResponse response) {
         String body = response.payload().asUtf8String();
         return body.substring(body.indexOf("\"pid\":") + 6, body.length() - 1);
