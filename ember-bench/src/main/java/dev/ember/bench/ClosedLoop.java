@@ -20,6 +20,14 @@ public final class ClosedLoop {
         boolean send() throws Exception;
     }
 
+    /**
+     * Runs the load and returns what the measured window saw.
+     *
+     * @param concurrency callers, each with its own {@link Request} from {@code perThread}
+     * @param warmUp      time before measuring starts (requests run, latencies dropped)
+     * @param measure     the measured window
+     * @throws Exception when {@code perThread} fails to make a caller's request
+     */
     public static LoadResult run(int concurrency, Duration warmUp, Duration measure, Callable<Request> perThread)
             throws Exception {
         long[][] samples = new long[concurrency][];
@@ -41,7 +49,12 @@ public final class ClosedLoop {
                         if (sent >= measureTo) {
                             break;
                         }
-                        boolean ok = request.send();
+                        boolean ok;
+                        try {
+                            ok = request.send();
+                        } catch (Exception e) {
+                            ok = false; // counted, and this caller keeps going: concurrency must not drop
+                        }
                         long took = System.nanoTime() - sent;
                         if (sent >= measureFrom) {
                             if (!ok) {
@@ -53,8 +66,6 @@ public final class ClosedLoop {
                             latencies[n++] = took;
                         }
                     }
-                } catch (Exception e) {
-                    errors.incrementAndGet();
                 } finally {
                     samples[thread] = latencies;
                     counts[thread] = n;

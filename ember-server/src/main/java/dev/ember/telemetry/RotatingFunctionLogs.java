@@ -14,6 +14,7 @@ import java.time.InstantSource;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -39,6 +40,12 @@ final class RotatingFunctionLogs implements FunctionLogs {
     private final long maxFileBytes;
     private final int keptFiles;
     private final Map<String, FunctionLog> logs = new ConcurrentHashMap<>();
+    /**
+     * Logs whose file is open, least recently written first: beyond {@link #MAX_OPEN_FILES} the eldest is closed
+     * (and reopened by its next line), so thousands of functions do not hold thousands of descriptors.
+     */
+    private final LinkedHashMap<FunctionLog, Boolean> openFiles = new LinkedHashMap<>(16, 0.75f, true);
+    private static final int MAX_OPEN_FILES = 64;
 
     RotatingFunctionLogs(Path directory, InstantSource clock, long maxFileBytes, int keptFiles) {
         this.directory = directory;
@@ -50,7 +57,31 @@ final class RotatingFunctionLogs implements FunctionLogs {
     @Override
     public void append(String functionName, String line) {
         // Millisecond precision, as stored: followers and readers of the files see the same time.
-        log(functionName).append(clock.instant().truncatedTo(ChronoUnit.MILLIS), line);
+        FunctionLog log = log(functionName);
+        log.append(clock.instant().truncatedTo(ChronoUnit.MILLIS), line);
+        boolean tooMany;
+        synchronized (openFiles) {
+            openFiles.put(log, Boolean.TRUE);
+            tooMany = openFiles.size() > MAX_OPEN_FILES;
+        }
+        if (tooMany) {
+            closeLeastRecentlyWritten();
+        }
+    }
+
+    /** Closes files beyond the limit; takes no log's lock while holding {@link #openFiles}'s. */
+    private void closeLeastRecentlyWritten() {
+        while (true) {
+            FunctionLog eldest;
+            synchronized (openFiles) {
+                if (openFiles.size() <= MAX_OPEN_FILES) {
+                    return;
+                }
+                eldest = openFiles.keySet().iterator().next();
+                openFiles.remove(eldest);
+            }
+            eldest.close();
+        }
     }
 
     @Override
@@ -142,6 +173,9 @@ final class RotatingFunctionLogs implements FunctionLogs {
         FunctionLog log = logs.remove(functionName);
         Path dir = log != null ? log.dir : directory.resolve(functionName);
         if (log != null) {
+            synchronized (openFiles) {
+                openFiles.remove(log);
+            }
             log.close();
         }
         try (Stream<Path> files = Files.list(dir)) {

@@ -95,6 +95,26 @@ class FunctionLogsTest {
     }
 
     @Test
+    void manyFunctionsDoNotKeepAFileOpenEach() throws Exception {
+        logs = FunctionLogs.onDisk(dir, clock, 1 << 20, 2);
+        long before = openFiles();
+        for (int i = 0; i < 300; i++) {
+            logs.append("fn-" + i, "line " + i);
+        }
+
+        assertThat(openFiles() - before).isLessThanOrEqualTo(64);
+        assertThat(read("fn-0", Instant.EPOCH)).containsExactly("line 0");
+        logs.append("fn-0", "again");
+        assertThat(read("fn-0", Instant.EPOCH)).containsExactly("line 0", "again");
+    }
+
+    private static long openFiles() throws java.io.IOException {
+        try (Stream<Path> fds = Files.list(Path.of("/proc/self/fd"))) {
+            return fds.count();
+        }
+    }
+
+    @Test
     void deletingAFunctionRemovesItsLogs() throws InterruptedException {
         logs = FunctionLogs.onDisk(dir, clock, 1 << 20, 2);
         logs.append("gone", "line");
