@@ -14,10 +14,6 @@ public enum ErrorType {
     PRECONDITION_FAILED("PreconditionFailedException", 412, "User"),
     REQUEST_TOO_LARGE("RequestTooLargeException", 413, "User"),
     TOO_MANY_REQUESTS("TooManyRequestsException", 429, "User"),
-    UNSUPPORTED_MEDIA_TYPE("UnsupportedMediaTypeException", 415, "User"),
-    CODE_STORAGE_EXCEEDED("CodeStorageExceededException", 400, "User"),
-    /** The function's response was larger than the synchronous invocation limit. */
-    RESPONSE_TOO_LARGE("ResponseSizeTooLargeException", 413, "User"),
     SERVICE("ServiceException", 500, "Service");
 
     private final String wireName;

@@ -32,9 +32,9 @@ import java.util.function.Consumer;
  * {@link #invoke}s → {@link #destroy}. After a timeout, a crash or a failed init the environment is destroyed and
  * must not be used again ({@link #isUsable()}).
  */
-public final class ExecutionEnvironment implements RuntimeApiListener {
+public final class ExecutionEnvironment {
     /** Lines longer than Lambda's 256 KB log event are split. */
-    private static final int MAX_LINE_CHARS = 256 * 1024;
+    private static final int MAX_LINE_BYTES = 256 * 1024;
     private static final long DRAIN_LIMIT_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
     private static final long CHILDREN_SAMPLE_NANOS = TimeUnit.SECONDS.toNanos(1);
     /** util-linux's setsid; without it environments are killed process by process. */
@@ -68,7 +68,7 @@ public final class ExecutionEnvironment implements RuntimeApiListener {
         this.id = id;
         this.version = version;
         this.log = log;
-        this.runtimeApi = RuntimeApiServer.start(this);
+        this.runtimeApi = RuntimeApiServer.start(new RuntimeCalls());
     }
 
     /**
@@ -261,39 +261,43 @@ public final class ExecutionEnvironment implements RuntimeApiListener {
         return "ExecutionEnvironment[" + id + ", " + version.name() + ':' + version.version() + ']';
     }
 
-    // Runtime API callbacks, on the endpoint's threads.
-
-    @Override
-    public void onNext() {
-        if (!ready.isDone()) {
-            initNanos = System.nanoTime() - startedNanos;
-            ready.complete(null);
+    /**
+     * What the runtime says through its Runtime API, on the endpoint's threads. Private: only this environment's
+     * own endpoint may settle its invocations.
+     */
+    private final class RuntimeCalls implements RuntimeApiListener {
+        @Override
+        public void onNext() {
+            if (!ready.isDone()) {
+                initNanos = System.nanoTime() - startedNanos;
+                ready.complete(null);
+            }
         }
-    }
 
-    @Override
-    public void onResponse(String requestId, byte[] body) {
-        complete(requestId, new EnvironmentOutcome.Response(body));
-    }
-
-    @Override
-    public void onError(String requestId, String errorType, byte[] body) {
-        complete(requestId, new EnvironmentOutcome.Error(errorType, body));
-    }
-
-    @Override
-    public void onInitError(String errorType, byte[] body) {
-        var failure = new EnvironmentOutcome.InitFailed(errorType, body);
-        ready.complete(failure);
-        Invocation invocation = current;
-        if (invocation != null) {
-            invocation.outcome().complete(failure);
+        @Override
+        public void onResponse(String requestId, byte[] body) {
+            complete(requestId, new EnvironmentOutcome.Response(body));
         }
-    }
 
-    @Override
-    public void onResponseTooLarge(String requestId, long size) {
-        complete(requestId, new EnvironmentOutcome.ResponseTooLarge(size));
+        @Override
+        public void onError(String requestId, String errorType, byte[] body) {
+            complete(requestId, new EnvironmentOutcome.Error(errorType, body));
+        }
+
+        @Override
+        public void onInitError(String errorType, byte[] body) {
+            var failure = new EnvironmentOutcome.InitFailed(errorType, body);
+            ready.complete(failure);
+            Invocation invocation = current;
+            if (invocation != null) {
+                invocation.outcome().complete(failure);
+            }
+        }
+
+        @Override
+        public void onResponseTooLarge(String requestId, long size) {
+            complete(requestId, new EnvironmentOutcome.ResponseTooLarge(size));
+        }
     }
 
     private void complete(String requestId, EnvironmentOutcome outcome) {
@@ -343,8 +347,8 @@ public final class ExecutionEnvironment implements RuntimeApiListener {
                         }
                     }
                     pending.write(buffer, lineStart, n - lineStart);
-                    if (pending.size() >= MAX_LINE_CHARS) {
-                        emit(pending);
+                    if (pending.size() >= MAX_LINE_BYTES) {
+                        emit(pending); // decoding replaces a character cut at the split; the log stays bounded
                     }
                     bytesLogged.addAndGet(n);
                 } finally {

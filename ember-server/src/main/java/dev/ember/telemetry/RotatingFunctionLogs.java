@@ -218,9 +218,10 @@ final class RotatingFunctionLogs implements FunctionLogs {
                 if (writer == null) {
                     open();
                 }
-                String line = time.toEpochMilli() + " " + text + '\n';
+                // One line per entry: a carriage return inside a line (a progress bar) is kept visible, not as a break.
+                String line = time.toEpochMilli() + " " + text.replace("\r", "\\r") + '\n';
                 writer.write(line);
-                size += line.length();
+                size += utf8Length(line);
                 if (size >= maxFileBytes) {
                     rotate();
                 }
@@ -292,6 +293,20 @@ final class RotatingFunctionLogs implements FunctionLogs {
             } finally {
                 lock.unlock();
             }
+        }
+
+        /** The line's size in the file, without encoding it a second time. */
+        private static int utf8Length(String text) {
+            int bytes = text.length();
+            for (int i = 0; i < text.length(); i++) {
+                char c = text.charAt(i);
+                if (c >= 0x800) {
+                    bytes += Character.isSurrogate(c) ? 1 : 2; // a surrogate pair is 4 bytes for 2 chars
+                } else if (c >= 0x80) {
+                    bytes += 1;
+                }
+            }
+            return bytes;
         }
 
         private static long sequence(Path file) {

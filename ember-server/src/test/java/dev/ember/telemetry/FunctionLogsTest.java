@@ -115,6 +115,14 @@ class FunctionLogsTest {
     }
 
     @Test
+    void aCarriageReturnInsideALineDoesNotSplitIt() throws InterruptedException {
+        logs = FunctionLogs.onDisk(dir, clock, 1 << 20, 2);
+        logs.append("progress", "10%\r20%\r30%");
+
+        assertThat(read("progress", Instant.EPOCH)).containsExactly("10%\\r20%\\r30%");
+    }
+
+    @Test
     void deletingAFunctionRemovesItsLogs() throws InterruptedException {
         logs = FunctionLogs.onDisk(dir, clock, 1 << 20, 2);
         logs.append("gone", "line");
