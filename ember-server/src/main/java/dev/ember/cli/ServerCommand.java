@@ -64,9 +64,8 @@ final class ServerCommand implements Callable<Integer> {
     /** The server's options: the defaults with what was given. */
     ServerOptions options() {
         try {
-            ServerOptions given = DEFAULTS.withPort(port).withDataDir(dataDir).withConcurrencyLimit(concurrencyLimit);
-            return new ServerOptions(host, given.port(), given.dataDir(), given.concurrencyLimit(), given.keepAlive(),
-                    given.initTimeout(), given.arns());
+            return DEFAULTS.withHost(host).withPort(port).withDataDir(dataDir)
+                    .withConcurrencyLimit(concurrencyLimit);
         } catch (IllegalArgumentException e) {
             throw new CliException(e.getMessage(), e);
         }

@@ -47,7 +47,7 @@ public final class EmberServer implements AutoCloseable {
 
     /** Starts a server; returns once it accepts requests. */
     public static EmberServer start(ServerOptions options) {
-        InstantSource clock = InstantSource.system();
+        InstantSource clock = options.clock();
         Path dataDir = options.dataDir().toAbsolutePath().normalize();
         List<AutoCloseable> resources = new ArrayList<>();
         try {

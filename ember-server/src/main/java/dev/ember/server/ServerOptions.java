@@ -3,6 +3,7 @@ package dev.ember.server;
 import dev.ember.lambda.Arns;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.InstantSource;
 import java.util.Objects;
 
 /**
@@ -15,9 +16,10 @@ import java.util.Objects;
  * @param keepAlive        how long an idle environment is kept (the fixed policy until the policy engine)
  * @param initTimeout      how long an environment may take to initialise (Lambda: 10 s)
  * @param arns             the region and account in the ARNs Ember hands out
+ * @param clock            the time every keep-alive and log stamp is measured on; tests pass one they move
  */
 public record ServerOptions(String host, int port, Path dataDir, int concurrencyLimit, Duration keepAlive,
-                            Duration initTimeout, Arns arns) {
+                            Duration initTimeout, Arns arns, InstantSource clock) {
     public static final int DEFAULT_PORT = 9000;
 
     public ServerOptions {
@@ -26,6 +28,7 @@ public record ServerOptions(String host, int port, Path dataDir, int concurrency
         Objects.requireNonNull(keepAlive, "keepAlive");
         Objects.requireNonNull(initTimeout, "initTimeout");
         Objects.requireNonNull(arns, "arns");
+        Objects.requireNonNull(clock, "clock");
         if (port < 0 || port > 65535) {
             throw new IllegalArgumentException("port must be 0..65535, was " + port);
         }
@@ -37,26 +40,34 @@ public record ServerOptions(String host, int port, Path dataDir, int concurrency
     /** The defaults: 127.0.0.1:9000, data in {@code ./.ember}, 100 concurrent, 10 minutes keep-alive. */
     public static ServerOptions defaults() {
         return new ServerOptions("127.0.0.1", DEFAULT_PORT, Path.of(".ember"), 100, Duration.ofMinutes(10),
-                Duration.ofSeconds(10), Arns.defaults());
+                Duration.ofSeconds(10), Arns.defaults(), InstantSource.system());
+    }
+
+    public ServerOptions withHost(String newHost) {
+        return new ServerOptions(newHost, port, dataDir, concurrencyLimit, keepAlive, initTimeout, arns, clock);
     }
 
     public ServerOptions withPort(int newPort) {
-        return new ServerOptions(host, newPort, dataDir, concurrencyLimit, keepAlive, initTimeout, arns);
+        return new ServerOptions(host, newPort, dataDir, concurrencyLimit, keepAlive, initTimeout, arns, clock);
     }
 
     public ServerOptions withDataDir(Path newDataDir) {
-        return new ServerOptions(host, port, newDataDir, concurrencyLimit, keepAlive, initTimeout, arns);
+        return new ServerOptions(host, port, newDataDir, concurrencyLimit, keepAlive, initTimeout, arns, clock);
     }
 
     public ServerOptions withConcurrencyLimit(int limit) {
-        return new ServerOptions(host, port, dataDir, limit, keepAlive, initTimeout, arns);
+        return new ServerOptions(host, port, dataDir, limit, keepAlive, initTimeout, arns, clock);
     }
 
     public ServerOptions withKeepAlive(Duration newKeepAlive) {
-        return new ServerOptions(host, port, dataDir, concurrencyLimit, newKeepAlive, initTimeout, arns);
+        return new ServerOptions(host, port, dataDir, concurrencyLimit, newKeepAlive, initTimeout, arns, clock);
+    }
+
+    public ServerOptions withClock(InstantSource newClock) {
+        return new ServerOptions(host, port, dataDir, concurrencyLimit, keepAlive, initTimeout, arns, newClock);
     }
 
     public ServerOptions withInitTimeout(Duration newInitTimeout) {
-        return new ServerOptions(host, port, dataDir, concurrencyLimit, keepAlive, newInitTimeout, arns);
+        return new ServerOptions(host, port, dataDir, concurrencyLimit, keepAlive, newInitTimeout, arns, clock);
     }
 }

@@ -29,7 +29,7 @@ class ServerCommandTest {
 
         assertThat(options).isEqualTo(new ServerOptions("0.0.0.0", 0, Path.of("/var/lib/ember"), 8,
                 ServerOptions.defaults().keepAlive(), ServerOptions.defaults().initTimeout(),
-                ServerOptions.defaults().arns()));
+                ServerOptions.defaults().arns(), ServerOptions.defaults().clock()));
     }
 
     @Test
