@@ -14,10 +14,7 @@ import picocli.CommandLine.Parameters;
 @Command(name = "alias", mixinStandardHelpOptions = true,
         description = {"Points an alias at a version, creating the alias or moving it.",
             "With --weight a share of the traffic goes to a second version (a canary)."})
-final class AliasCommand extends ClientCommand {
-    @Parameters(index = "0", paramLabel = "NAME", description = "The function's name.")
-    String name;
-
+final class AliasCommand extends FunctionCommand {
     @Parameters(index = "1", paramLabel = "ALIAS", description = "The alias, e.g. live.")
     String alias;
 

@@ -6,7 +6,6 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 
 /**
  * {@code ember deploy}: CreateFunction when the function is new, else UpdateFunctionCode and then
@@ -15,10 +14,7 @@ import picocli.CommandLine.Parameters;
 @Command(name = "deploy", mixinStandardHelpOptions = true,
         description = {"Creates a function, or updates the code and the given settings of an existing one.",
             "A directory is zipped (executable bits kept); a .zip or .jar is uploaded as it is."})
-final class DeployCommand extends ClientCommand {
-    @Parameters(index = "0", paramLabel = "NAME", description = "The function's name.")
-    String name;
-
+final class DeployCommand extends FunctionCommand {
     @Option(names = "--code", required = true, paramLabel = "DIR|ZIP|JAR", description = "The deployment package.")
     Path code;
 

@@ -45,6 +45,7 @@ public final class EmberCli implements Callable<Integer> {
     private EmberCli() {
     }
 
+    /** Runs one command with the process's arguments and exits with its status (0, 1 or 2). */
     public static void main(String[] args) {
         CommandLine cli = commandLine(CliContext.system());
         cli.setOut(new PrintWriter(new OutputStreamWriter(new FileOutputStream(FileDescriptor.out),

@@ -5,15 +5,11 @@ import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.List;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Parameters;
 
 /** {@code ember info}: GetFunction, ListVersionsByFunction and ListAliases, as one report of titled sections. */
 @Command(name = "info", mixinStandardHelpOptions = true,
         description = "Shows a function's configuration, versions and aliases.")
-final class InfoCommand extends ClientCommand {
-    @Parameters(index = "0", paramLabel = "NAME", description = "The function's name.")
-    String name;
-
+final class InfoCommand extends FunctionCommand {
     InfoCommand(CliContext context) {
         super(context);
     }

@@ -9,7 +9,6 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 
 /**
  * {@code ember invoke}: a RequestResponse Invoke. The function's result goes to stdout exactly as it came, so it can
@@ -18,11 +17,8 @@ import picocli.CommandLine.Parameters;
 @Command(name = "invoke", mixinStandardHelpOptions = true,
         description = {"Invokes a function and prints its result.",
             "Exits with 1 when the function fails (the error document is still printed)."})
-final class InvokeCommand extends ClientCommand {
+final class InvokeCommand extends FunctionCommand {
     private static final ObjectMapper JSON = new ObjectMapper();
-
-    @Parameters(index = "0", paramLabel = "NAME", description = "The function's name.")
-    String name;
 
     @Option(names = "--payload", paramLabel = "JSON|@FILE", defaultValue = "{}",
             description = "The event, or @file to read it from a file (default: ${DEFAULT-VALUE}).")

@@ -3,14 +3,10 @@ package dev.ember.cli;
 import java.time.Duration;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 
 /** {@code ember logs}: Ember's log stream of a function, printed line by line as it arrives. */
 @Command(name = "logs", mixinStandardHelpOptions = true, description = "Prints a function's log lines.")
-final class LogsCommand extends ClientCommand {
-    @Parameters(index = "0", paramLabel = "NAME", description = "The function's name.")
-    String name;
-
+final class LogsCommand extends FunctionCommand {
     @Option(names = {"-f", "--follow"}, description = "Keep printing new lines as they are logged (Ctrl-C stops).")
     boolean follow;
 

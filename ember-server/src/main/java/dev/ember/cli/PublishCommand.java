@@ -2,15 +2,11 @@ package dev.ember.cli;
 
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 
 /** {@code ember publish}: PublishVersion; prints only the new version number, for scripts. */
 @Command(name = "publish", mixinStandardHelpOptions = true,
         description = "Publishes the function's current code and settings as a new version; prints its number.")
-final class PublishCommand extends ClientCommand {
-    @Parameters(index = "0", paramLabel = "NAME", description = "The function's name.")
-    String name;
-
+final class PublishCommand extends FunctionCommand {
     @Option(names = "--description", paramLabel = "TEXT", description = "A description of the version.")
     String description;
 

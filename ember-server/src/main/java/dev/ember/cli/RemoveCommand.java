@@ -2,15 +2,11 @@ package dev.ember.cli;
 
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 
 /** {@code ember rm}: DeleteFunction. */
 @Command(name = "rm", mixinStandardHelpOptions = true,
         description = "Deletes a function with all its versions and aliases, or one version with --qualifier.")
-final class RemoveCommand extends ClientCommand {
-    @Parameters(index = "0", paramLabel = "NAME", description = "The function's name.")
-    String name;
-
+final class RemoveCommand extends FunctionCommand {
     @Option(names = "--qualifier", paramLabel = "VERSION", description = "Delete only this published version.")
     String qualifier;
 

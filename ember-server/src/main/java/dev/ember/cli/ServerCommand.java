@@ -4,6 +4,11 @@ import dev.ember.server.EmberServer;
 import dev.ember.server.ServerOptions;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
+import java.util.logging.ConsoleHandler;
+import java.util.logging.Level;
+import java.util.logging.LogManager;
+import java.util.logging.Logger;
+import java.util.logging.SimpleFormatter;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -13,7 +18,7 @@ import picocli.CommandLine.Option;
 final class ServerCommand implements Callable<Integer> {
     private static final ServerOptions DEFAULTS = ServerOptions.defaults();
     /** Held so the level set on it is not lost when an unreferenced logger is collected. */
-    private static final java.util.logging.Logger HELIDON_LOGGER = java.util.logging.Logger.getLogger("io.helidon");
+    private static final Logger HELIDON_LOGGER = Logger.getLogger("io.helidon");
 
     @Option(names = "--port", paramLabel = "N", description = "The HTTP API's port; 0 picks a free one"
             + " (default: ${DEFAULT-VALUE}).")
@@ -52,12 +57,12 @@ final class ServerCommand implements Callable<Integer> {
         if (System.getProperty("java.util.logging.config.file") == null) {
             System.setProperty("java.util.logging.SimpleFormatter.format",
                     "%1$tF %1$tT.%1$tL %4$s %5$s%6$s%n");
-            java.util.logging.LogManager.getLogManager().reset();
-            var handler = new java.util.logging.ConsoleHandler();
-            handler.setFormatter(new java.util.logging.SimpleFormatter());
-            java.util.logging.Logger root = java.util.logging.Logger.getLogger("");
+            LogManager.getLogManager().reset();
+            var handler = new ConsoleHandler();
+            handler.setFormatter(new SimpleFormatter());
+            Logger root = Logger.getLogger("");
             root.addHandler(handler);
-            HELIDON_LOGGER.setLevel(java.util.logging.Level.WARNING);
+            HELIDON_LOGGER.setLevel(Level.WARNING);
         }
     }
 

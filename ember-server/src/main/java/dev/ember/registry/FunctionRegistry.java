@@ -5,6 +5,7 @@ import dev.ember.lambda.LambdaException;
 import dev.ember.store.Database;
 import java.nio.file.Path;
 import java.time.InstantSource;
+import java.util.Map;
 
 /**
  * The functions Ember knows: their versions, aliases and code. Durable: every method that returns has committed.
@@ -87,7 +88,7 @@ public interface FunctionRegistry extends AutoCloseable {
 
     /** CreateAlias. */
     Alias createAlias(String functionName, String aliasName, String functionVersion, String description,
-                      java.util.Map<String, Double> additionalVersionWeights);
+                      Map<String, Double> additionalVersionWeights);
 
     /** GetAlias. */
     Alias getAlias(String functionName, String aliasName);

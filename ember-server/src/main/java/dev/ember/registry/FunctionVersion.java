@@ -13,12 +13,15 @@ import java.time.Instant;
  */
 public record FunctionVersion(FunctionConfig config, String version, CodeInfo code, String revisionId,
                               Instant lastModified) {
+    /** The qualifier of the mutable version, as Lambda spells it. */
     public static final String LATEST = "$LATEST";
 
+    /** The function's name. */
     public String name() {
         return config.name();
     }
 
+    /** Whether this is {@code $LATEST} rather than a published version. */
     public boolean isLatest() {
         return LATEST.equals(version);
     }

@@ -28,6 +28,7 @@ public enum Runtime {
         return id;
     }
 
+    /** How an environment of this runtime starts. */
     public Family family() {
         return family;
     }

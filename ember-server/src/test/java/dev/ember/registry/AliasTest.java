@@ -6,36 +6,21 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.ember.lambda.ErrorType;
 import dev.ember.lambda.LambdaException;
-import java.nio.file.Path;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /** CreateAlias, GetAlias, UpdateAlias, DeleteAlias, and invoking through an alias. */
-class AliasTest {
+class AliasTest extends RegistryTestCase {
     private static final String ARN = "arn:aws:lambda:us-east-1:000000000000:function:hello";
 
-    @TempDir
-    Path dataDir;
-    RegistryFixture fixture;
-    FunctionRegistry registry;
-
     @BeforeEach
-    void open() {
-        fixture = new RegistryFixture(dataDir);
-        registry = fixture.registry;
+    void seed() {
         fixture.create("hello");
         registry.publishVersion("hello", null, null, null);
         registry.updateCode("hello", TestZips.hello("v2"), true, null);
-    }
-
-    @AfterEach
-    void close() {
-        fixture.close();
     }
 
     @Test

@@ -7,13 +7,10 @@ import static org.junit.jupiter.api.Named.named;
 
 import dev.ember.lambda.ErrorType;
 import dev.ember.lambda.LambdaException;
-import java.nio.file.Path;
 import java.util.Map;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -23,30 +20,19 @@ import org.junit.jupiter.params.provider.MethodSource;
  * (names, modes, contents) in the code directory, the same answers from memory. A refused upload of new code in
  * particular must not leave its blob behind.
  */
-class BadInputLeavesRegistryUnchangedTest {
+class BadInputLeavesRegistryUnchangedTest extends RegistryTestCase {
     private static final String STALE = "00000000-0000-0000-0000-000000000000";
     /** Valid code nobody uploaded yet: a refused request must not store it. */
     private static final byte[] NEW_CODE = TestZips.hello("never stored");
 
-    @TempDir
-    Path dataDir;
-    RegistryFixture fixture;
-
     @BeforeEach
     void seed() {
-        fixture = new RegistryFixture(dataDir);
-        FunctionRegistry registry = fixture.registry;
         registry.create(RegistryFixture.config("hello"), TestZips.hello(), true);
         registry.updateCode("hello", TestZips.hello("v2"), true, null);
         registry.createAlias("hello", "live", "1", "production", Map.of("2", 0.5));
         registry.createAlias("hello", "dev", "$LATEST", null, null);
         fixture.create("other");
         registry.codeDirectory(registry.get("hello", "1").code());
-    }
-
-    @AfterEach
-    void close() {
-        fixture.close();
     }
 
     static Stream<Arguments> refusals() {

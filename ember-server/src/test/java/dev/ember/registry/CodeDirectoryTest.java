@@ -8,34 +8,16 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** The content-addressed code store: one blob per distinct zip, unpacked once, read-only. */
-class CodeDirectoryTest {
-    @TempDir
-    Path dataDir;
-    RegistryFixture fixture;
-    FunctionRegistry registry;
-
-    @BeforeEach
-    void open() {
-        fixture = new RegistryFixture(dataDir);
-        registry = fixture.registry;
-    }
-
-    @AfterEach
-    void close() {
-        fixture.close();
-    }
-
+class CodeDirectoryTest extends RegistryTestCase {
     @Test
     void storesTheZipUnderItsHexDigest() throws Exception {
         byte[] zip = TestZips.hello();
@@ -44,7 +26,7 @@ class CodeDirectoryTest {
         Path archive = registry.codeArchive(code);
 
         assertThat(archive).isEqualTo(fixture.codeDir.resolve(code.hex() + ".zip")).hasBinaryContent(zip);
-        assertThat(code.hex()).isEqualTo(HexFormat.of().formatHex(java.util.Base64.getDecoder().decode(code.sha256())));
+        assertThat(code.hex()).isEqualTo(HexFormat.of().formatHex(Base64.getDecoder().decode(code.sha256())));
     }
 
     @Test

@@ -5,34 +5,16 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.ember.lambda.ErrorType;
 import dev.ember.lambda.LambdaException;
-import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /** Lambda's configuration rules, each with AWS's message naming the field and the rule. */
-class ConfigurationRulesTest {
-    @TempDir
-    Path dataDir;
-    RegistryFixture fixture;
-
-    @BeforeEach
-    void open() {
-        fixture = new RegistryFixture(dataDir);
-    }
-
-    @AfterEach
-    void close() {
-        fixture.close();
-    }
-
+class ConfigurationRulesTest extends RegistryTestCase {
     static Stream<Arguments> violations() {
         FunctionConfig ok = RegistryFixture.config("fn");
         return Stream.of(

@@ -5,34 +5,15 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.ember.lambda.ErrorType;
 import dev.ember.lambda.LambdaException;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** CreateFunction, GetFunction, UpdateFunctionCode/Configuration, PublishVersion and DeleteFunction as on AWS. */
-class FunctionLifecycleTest {
+class FunctionLifecycleTest extends RegistryTestCase {
     private static final String ARN = "arn:aws:lambda:us-east-1:000000000000:function:";
-
-    @TempDir
-    Path dataDir;
-    RegistryFixture fixture;
-    FunctionRegistry registry;
-
-    @BeforeEach
-    void open() {
-        fixture = new RegistryFixture(dataDir);
-        registry = fixture.registry;
-    }
-
-    @AfterEach
-    void close() {
-        fixture.close();
-    }
 
     @Test
     void createStoresLatestWithDefaultsAndCode() {
@@ -289,7 +270,7 @@ class FunctionLifecycleTest {
 
     @Test
     void listenersAreToldAfterCommitOutsideTheLock() throws Exception {
-        List<String> events = new java.util.concurrent.CopyOnWriteArrayList<>();
+        List<String> events = new CopyOnWriteArrayList<>();
         registry.addListener((name, deleted) -> {
             // The change is visible, and another thread can write: no registry lock is held here.
             assertThat(registry.list(null, 100, false).items()).isNotNull();

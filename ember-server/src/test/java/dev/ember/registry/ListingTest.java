@@ -5,28 +5,18 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.ember.lambda.ErrorType;
 import dev.ember.lambda.LambdaException;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Function;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /** ListFunctions, ListVersionsByFunction and ListAliases: stable order, opaque markers, MaxItems. */
-class ListingTest {
-    @TempDir
-    Path dataDir;
-    RegistryFixture fixture;
-    FunctionRegistry registry;
-
+class ListingTest extends RegistryTestCase {
     @BeforeEach
-    void open() {
-        fixture = new RegistryFixture(dataDir);
-        registry = fixture.registry;
+    void seed() {
         for (String name : List.of("b", "a-b", "a", "c_1", "A")) {
             fixture.create(name);
         }
@@ -34,11 +24,6 @@ class ListingTest {
             registry.updateCode("a", TestZips.hello("v" + v), true, null);
         }
         registry.updateCode("b", TestZips.hello("b"), true, null);
-    }
-
-    @AfterEach
-    void close() {
-        fixture.close();
     }
 
     @Test

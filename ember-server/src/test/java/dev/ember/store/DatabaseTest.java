@@ -2,6 +2,7 @@ package dev.ember.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -10,10 +11,12 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
+import java.util.concurrent.FutureTask;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -184,9 +187,11 @@ class DatabaseTest {
 
             // A reader is not blocked by the open write transaction and does not see it.
             assertThat(query(db, "SELECT COUNT(*) FROM t")).isZero();
-            var second = executor.submit(() -> db.inTransaction(
+            var second = new FutureTask<>(() -> db.inTransaction(
                     c -> c.createStatement().executeUpdate("INSERT INTO t VALUES (2)")));
-            Thread.sleep(100);
+            Thread secondWriter = Thread.ofPlatform().start(second);
+            // Parked (WAITING) is where a writer queued behind the open transaction stops; no sleep to guess when.
+            await().atMost(Duration.ofSeconds(10)).until(() -> secondWriter.getState() == Thread.State.WAITING);
             assertThat(second).isNotDone();
 
             release.countDown();

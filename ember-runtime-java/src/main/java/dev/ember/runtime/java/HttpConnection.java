@@ -238,6 +238,9 @@ final class HttpConnection implements Closeable {
             } catch (NumberFormatException e) {
                 throw new IOException("malformed Content-Length: " + contentLength, e);
             }
+            if (length < 0) {
+                throw new IOException("malformed Content-Length: " + contentLength);
+            }
             return readExactly(length);
         }
         // neither length nor chunks: the body runs until the server closes the connection
@@ -260,6 +263,9 @@ final class HttpConnection implements Closeable {
                 size = Integer.parseInt(hex, 16);
             } catch (NumberFormatException e) {
                 throw new IOException("malformed chunk size: " + sizeLine, e);
+            }
+            if (size < 0) {
+                throw new IOException("malformed chunk size: " + sizeLine);
             }
             if (size == 0) {
                 readHeaders(); // trailers, ignored

@@ -6,6 +6,7 @@ import com.amazonaws.services.lambda.runtime.CognitoIdentity;
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.LambdaLogger;
 import java.io.IOException;
+import java.time.InstantSource;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -17,26 +18,30 @@ final class InvocationContext implements Context {
     private final LambdaLogger logger;
     private final CognitoIdentity identity;
     private final ClientContext clientContext;
+    private final InstantSource clock;
 
     private InvocationContext(FunctionEnvironment function, Invocation invocation, LambdaLogger logger,
-            CognitoIdentity identity, ClientContext clientContext) {
+            CognitoIdentity identity, ClientContext clientContext, InstantSource clock) {
         this.function = function;
         this.invocation = invocation;
         this.logger = logger;
         this.identity = identity;
         this.clientContext = clientContext;
+        this.clock = clock;
     }
 
     /**
      * The context of {@code invocation}, with the mobile SDK's identity and client context parsed from their
      * headers when present.
      *
+     * @param clock what {@link #getRemainingTimeInMillis()} measures against the deadline; the system clock in the
+     *              runtime, a fixed one in tests
      * @throws IOException if one of those headers is not the JSON object the mobile SDK sends
      */
-    static InvocationContext of(FunctionEnvironment function, Invocation invocation, LambdaLogger logger)
-            throws IOException {
+    static InvocationContext of(FunctionEnvironment function, Invocation invocation, LambdaLogger logger,
+            InstantSource clock) throws IOException {
         return new InvocationContext(function, invocation, logger,
-                parseIdentity(invocation.cognitoIdentity()), parseClientContext(invocation.clientContext()));
+                parseIdentity(invocation.cognitoIdentity()), parseClientContext(invocation.clientContext()), clock);
     }
 
     @Override
@@ -82,7 +87,7 @@ final class InvocationContext implements Context {
     /** Milliseconds until the deadline, 0 once it has passed. */
     @Override
     public int getRemainingTimeInMillis() {
-        long remaining = invocation.deadlineMillis() - System.currentTimeMillis();
+        long remaining = invocation.deadlineMillis() - clock.millis();
         return remaining <= 0 ? 0 : (int) Math.min(remaining, Integer.MAX_VALUE);
     }
 

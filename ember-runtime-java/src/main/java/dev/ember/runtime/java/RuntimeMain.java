@@ -4,6 +4,7 @@ import java.io.File;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.URLClassLoader;
+import java.time.InstantSource;
 
 /**
  * The entry point of the managed Java runtime. The server starts one per execution environment:
@@ -89,7 +90,8 @@ public final class RuntimeMain {
             }
             byte[] response;
             try {
-                response = handler.handle(invocation.payload(), InvocationContext.of(function, invocation, logger));
+                response = handler.handle(invocation.payload(), InvocationContext.of(function, invocation, logger,
+                        InstantSource.system()));
             } catch (Throwable failure) {
                 ErrorReport report = ErrorReport.of(failure);
                 logger.log(report.toLogText());

@@ -47,7 +47,7 @@ class ContextTest {
     }
 
     @Test
-    void remainingTimeCountsDownToTheDeadline() throws Exception {
+    void remainingTimeComesFromTheDeadlineHeader() throws Exception {
         try (RuntimeUnderTest runtime = RuntimeUnderTest.start("fixtures.ContextReporter", taskRoot)) {
             long deadline = System.currentTimeMillis() + 45_000;
             runtime.enqueue(new FakeRuntimeApi.Event("req-time", "{}".getBytes(StandardCharsets.UTF_8),
@@ -55,10 +55,12 @@ class ContextTest {
 
             JsonNode seen = JSON.readTree(runtime.awaitResponse("req-time").body());
 
+            // The countdown itself is checked against a fixed clock in RemainingTimeTest; here only that the
+            // header reaches the handler's Context (strictly decreasing readings would race the wall clock).
             int first = seen.get("firstRemaining").asInt();
             int second = seen.get("secondRemaining").asInt();
             assertThat(first).isPositive().isLessThanOrEqualTo(45_000);
-            assertThat(second).isPositive().isLessThan(first);
+            assertThat(second).isPositive().isLessThanOrEqualTo(first);
         }
     }
 

@@ -19,6 +19,8 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** The runtime's HTTP client against a server whose every byte the test decides. */
 @Timeout(30) // a wrong retry would wait forever on a connection nobody accepts
@@ -134,6 +136,20 @@ class HttpConnectionTest {
         assertThat(response.status()).isEqualTo(200);
         assertThat(response.header("Lambda-Runtime-Aws-Request-Id")).isEqualTo("r-1");
         assertThat(response.bodyText()).isEqualTo("{}");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"Content-Length: -5\r\n\r\n", "Transfer-Encoding: chunked\r\n\r\n-1\r\n"})
+    void negativeLengthIsAMalformedResponseNotACrash(String rest) throws Exception {
+        // readNBytes(-n) throws IllegalArgumentException, which would escape the runtime's IOException handling.
+        server = new ScriptedServer(List.of(socket -> {
+            server.requests.add(server.read(socket));
+            server.write(socket, "HTTP/1.1 200 OK\r\n" + rest);
+        }));
+        connection = HttpConnection.to(server.address());
+
+        assertThatThrownBy(() -> connection.get("/next")).isInstanceOf(IOException.class)
+                .hasMessageContaining("malformed");
     }
 
     @Test
