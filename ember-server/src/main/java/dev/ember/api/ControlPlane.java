@@ -1,7 +1,7 @@
 package dev.ember.api;
 
-import static dev.ember.api.HttpExchange.body;
-import static dev.ember.api.HttpExchange.sendJson;
+import static dev.ember.api.Exchanges.body;
+import static dev.ember.api.Exchanges.sendJson;
 
 import dev.ember.api.LambdaWire.AliasConfiguration;
 import dev.ember.api.LambdaWire.FunctionCodeLocation;

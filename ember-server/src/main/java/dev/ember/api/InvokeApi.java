@@ -1,6 +1,6 @@
 package dev.ember.api;
 
-import static dev.ember.api.HttpExchange.body;
+import static dev.ember.api.Exchanges.body;
 import dev.ember.invoke.InvocationResult;
 import dev.ember.invoke.InvokeRequest;
 import dev.ember.invoke.Invoker;
@@ -79,18 +79,18 @@ final class InvokeApi implements HttpService {
     }
 
     private static void send(ServerResponse res, InvocationResult result) {
-        res.header(HttpExchange.REQUEST_ID, result.requestId());
+        res.header(Exchanges.REQUEST_ID, result.requestId());
         switch (result) {
             case InvocationResult.Success success -> {
                 res.header(EXECUTED_VERSION, success.executedVersion());
                 logTail(res, success.logTail());
-                HttpExchange.sendJson(res, Status.OK_200, success.payload());
+                Exchanges.sendJson(res, Status.OK_200, success.payload());
             }
             case InvocationResult.FunctionError error -> {
                 res.header(EXECUTED_VERSION, error.executedVersion());
                 res.header(FUNCTION_ERROR, "Unhandled");
                 logTail(res, error.logTail());
-                HttpExchange.sendJson(res, Status.OK_200, error.payload());
+                Exchanges.sendJson(res, Status.OK_200, error.payload());
             }
             case InvocationResult.Timeout timeout -> {
                 res.header(EXECUTED_VERSION, timeout.executedVersion());
@@ -100,7 +100,7 @@ final class InvokeApi implements HttpService {
                 body.put("errorType", "Sandbox.Timedout");
                 body.put("errorMessage", "RequestId: %s Error: Task timed out after %.2f seconds"
                         .formatted(timeout.requestId(), timeout.timeoutSeconds()));
-                HttpExchange.sendJson(res, Status.OK_200, body.toString().getBytes(StandardCharsets.UTF_8));
+                Exchanges.sendJson(res, Status.OK_200, body.toString().getBytes(StandardCharsets.UTF_8));
             }
             case InvocationResult.Throttled throttled ->
                     throw LambdaException.throttled(throttled.reason(), 1, throttled.message());

@@ -30,23 +30,23 @@ public final class LambdaHttpApi {
                                 FunctionLogs logs, Arns arns) {
         routing.addFilter((chain, req, res) -> {
             // AWS answers every request with its id; Invoke replaces it with the invocation's.
-            res.header(HttpExchange.REQUEST_ID, UUID.randomUUID().toString());
+            res.header(Exchanges.REQUEST_ID, UUID.randomUUID().toString());
             chain.proceed();
         })
                 .register(new ControlPlane(registry, arns))
                 .register(new InvokeApi(invoker, registry))
                 .register(new LogsApi(registry, logs))
-                .error(LambdaException.class, (req, res, e) -> HttpExchange.sendError(res, e))
+                .error(LambdaException.class, (req, res, e) -> Exchanges.sendError(res, e))
                 .error(RuntimeException.class, (req, res, e) -> {
                     // The caller gets the incident's id, the log gets the details: internals stay inside.
                     String incident = UUID.randomUUID().toString();
                     LOG.log(Level.ERROR, "Request " + req.prologue().method().text() + ' ' + req.path().path()
                             + " failed (incident " + incident + ")", e);
-                    HttpExchange.sendError(res, LambdaException.of(ErrorType.SERVICE,
+                    Exchanges.sendError(res, LambdaException.of(ErrorType.SERVICE,
                             "Ember failed to handle the request; see the server log for incident %s", incident));
                 })
                 .route(Method.predicate(Method.GET, Method.POST, Method.PUT, Method.DELETE), PathMatchers.any(),
-                        (req, res) -> HttpExchange.sendError(res,
+                        (req, res) -> Exchanges.sendError(res,
                                 LambdaException.of(ErrorType.RESOURCE_NOT_FOUND, "Unknown operation %s %s",
                                         req.prologue().method().text(), req.path().path())));
     }

@@ -19,6 +19,9 @@ import java.util.Arrays;
  * extensions and trailers ignored); strict where leniency would misframe requests (obsolete line folding, whitespace
  * before a header's colon, Content-Length together with Transfer-Encoding, conflicting Content-Lengths, a transfer
  * coding other than chunked). Anything it rejects is an {@link HttpProtocolException}.
+ *
+ * <p>Longer than most classes here on purpose: the framing rules for heads, fixed-length and chunked bodies belong
+ * together, and splitting them would spread one protocol over several files.
  */
 final class RequestReader {
 

@@ -12,12 +12,12 @@ import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 
-/** Request and response helpers shared by the API's services. */
-final class HttpExchange {
+/** Reading request bodies within their limits and writing JSON and Lambda errors: shared by the API's services. */
+final class Exchanges {
     static final HeaderName ERROR_TYPE = HeaderNames.create("X-Amzn-ErrorType");
     static final HeaderName REQUEST_ID = HeaderNames.create("X-Amzn-RequestId");
 
-    private HttpExchange() {
+    private Exchanges() {
     }
 
     /**
