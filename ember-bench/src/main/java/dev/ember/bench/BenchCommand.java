@@ -15,6 +15,7 @@ import picocli.CommandLine.Option;
         description = "Benchmarks; each compares against a baseline measured in the same run.")
 public final class BenchCommand implements Runnable {
 
+    /** Runs {@code ./ember bench ARGS}; exits with the command's status. */
     public static void main(String[] args) {
         System.setProperty("java.util.logging.SimpleFormatter.format", "%1$tF %1$tT.%1$tL %4$s %5$s%6$s%n");
         java.util.logging.Logger.getLogger("io.helidon").setLevel(java.util.logging.Level.WARNING);

@@ -13,6 +13,7 @@ package dev.ember.bench;
 public record LoadResult(int concurrency, long requests, long errors, double seconds, double p50Micros,
                          double p99Micros) {
 
+    /** Requests completed per second of the measured window. */
     public double throughput() {
         return requests / seconds;
     }

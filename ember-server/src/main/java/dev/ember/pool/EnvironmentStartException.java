@@ -4,6 +4,10 @@ package dev.ember.pool;
 public final class EnvironmentStartException extends RuntimeException {
     private final String errorType;
 
+    /**
+     * @param errorType Lambda's error type, e.g. {@code Runtime.InvalidEntrypoint}
+     * @param message   what failed, for the error document the caller receives
+     */
     public EnvironmentStartException(String errorType, String message) {
         super(message);
         this.errorType = errorType;

@@ -13,6 +13,7 @@ public final class LogTail {
     private final byte[] ring;
     private long written;
 
+    /** A tail keeping the last {@code capacity} bytes. */
     public LogTail(int capacity) {
         this.ring = new byte[capacity];
     }

@@ -31,6 +31,10 @@ public final class WarmPool implements AutoCloseable {
     private record Idle(ExecutionEnvironment environment, Instant expiresAt) {
     }
 
+    /**
+     * @param policy how long each idle environment is kept
+     * @param clock  the time keep-alives are measured on
+     */
     public WarmPool(KeepAlivePolicy policy, InstantSource clock) {
         this.policy = policy;
         this.clock = clock;

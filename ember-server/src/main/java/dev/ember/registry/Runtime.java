@@ -29,6 +29,7 @@ public enum Runtime {
     }
 
     /** How an environment of this runtime starts. */
+    /** How environments of this runtime start. */
     public Family family() {
         return family;
     }
