@@ -8,7 +8,6 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.net.URI;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpRequest.BodyPublishers;
 import java.net.http.HttpResponse;
@@ -16,25 +15,14 @@ import java.net.http.HttpResponse.BodyHandlers;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** POST .../{id}/error ends the invocation with the runtime's error; POST /runtime/init/error reports a failed init. */
-class ErrorAndInitErrorTest {
+class ErrorAndInitErrorTest extends RuntimeApiTest {
 
     private static final String ERROR = "{\"errorMessage\":\"boom\",\"errorType\":\"java.lang.IllegalStateException\","
             + "\"stackTrace\":[\"Handler.handle(Handler.java:12)\"]}";
-
-    private final RecordingListener listener = new RecordingListener();
-    private final RuntimeApiServer api = RuntimeApiServer.start(listener);
-    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
-
-    @AfterEach
-    void close() {
-        api.close();
-        http.close();
-    }
 
     @Test
     void errorWithItsTypeHeaderWithHttpClient() throws Exception {

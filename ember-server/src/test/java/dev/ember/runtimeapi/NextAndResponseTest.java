@@ -15,22 +15,10 @@ import java.net.http.HttpResponse;
 import java.net.http.HttpResponse.BodyHandlers;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /** GET /next hands over the delivered event with its headers; POST .../response ends it. */
-class NextAndResponseTest {
-
-    private final RecordingListener listener = new RecordingListener();
-    private final RuntimeApiServer api = RuntimeApiServer.start(listener);
-    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
-
-    @AfterEach
-    void close() {
-        api.close();
-        http.close();
-    }
-
+class NextAndResponseTest extends RuntimeApiTest {
     @Test
     void addressIsLoopbackWithThePort() {
         assertThat(api.address()).matches("127\\.0\\.0\\.1:[1-9][0-9]*");

@@ -8,7 +8,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.ByteArrayInputStream;
 import java.net.URI;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpRequest.BodyPublishers;
 import java.net.http.HttpResponse;
@@ -16,22 +15,11 @@ import java.net.http.HttpResponse.BodyHandlers;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Bodies by Content-Length or chunked, Expect: 100-continue, HTTP/1.0 and Connection: close. */
-class RequestFramingTest {
-
-    private final RecordingListener listener = new RecordingListener();
-    private final RuntimeApiServer api = RuntimeApiServer.start(listener);
-    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
-
-    @AfterEach
-    void close() {
-        api.close();
-        http.close();
-    }
+class RequestFramingTest extends RuntimeApiTest {
 
     private static String path(String requestId) {
         return "/2018-06-01/runtime/invocation/" + requestId + "/response";

@@ -7,29 +7,17 @@ import static dev.ember.runtimeapi.Events.responseUrl;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.net.URI;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpRequest.BodyPublishers;
 import java.net.http.HttpResponse;
 import java.net.http.HttpResponse.BodyHandlers;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /** Only the request id in flight in this environment may be answered; anything else is 400 and unheard. */
-class RequestIdTest {
+class RequestIdTest extends RuntimeApiTest {
 
     private static final String INVALID =
             "{\"errorMessage\":\"Invalid request ID\",\"errorType\":\"InvalidRequestID\"}";
-
-    private final RecordingListener listener = new RecordingListener();
-    private final RuntimeApiServer api = RuntimeApiServer.start(listener);
-    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
-
-    @AfterEach
-    void close() {
-        api.close();
-        http.close();
-    }
 
     private HttpResponse<String> post(String url) throws Exception {
         return http.send(HttpRequest.newBuilder(URI.create(url)).POST(BodyPublishers.ofString("{}")).build(),
