@@ -6,8 +6,6 @@ import dev.ember.testing.EmberTestServer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.time.InstantSource;
-import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -23,8 +21,7 @@ class CliAgainstRealServerTest {
     @BeforeEach
     void start() {
         ember = EmberTestServer.start(dir.resolve("data"));
-        context = new CliContext(Map.of("EMBER_ENDPOINT", ember.endpoint().toString()), InstantSource.system(),
-                false);
+        context = Ember.context(ember);
     }
 
     @AfterEach

@@ -1,5 +1,6 @@
 package dev.ember.cli;
 
+import dev.ember.testing.EmberTestServer;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.time.Instant;
@@ -26,6 +27,11 @@ final class Ember {
     static CliContext context(FakeLambda lambda, boolean terminal) {
         return new CliContext(Map.of("EMBER_ENDPOINT", lambda.endpoint().toString()), InstantSource.fixed(NOW),
                 terminal);
+    }
+
+    /** Talks to a real server through {@code EMBER_ENDPOINT}, on the system clock; stderr is not a terminal. */
+    static CliContext context(EmberTestServer server) {
+        return new CliContext(Map.of("EMBER_ENDPOINT", server.endpoint().toString()), InstantSource.system(), false);
     }
 
     static Run run(CliContext context, String... args) {

@@ -5,8 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.ember.testing.EmberTestServer;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.InstantSource;
-import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -25,8 +23,7 @@ class ReadmeExamplesTest {
     @BeforeEach
     void start() {
         ember = EmberTestServer.start(dataDir);
-        context = new CliContext(Map.of("EMBER_ENDPOINT", ember.endpoint().toString()), InstantSource.system(),
-                false);
+        context = Ember.context(ember);
     }
 
     @AfterEach
