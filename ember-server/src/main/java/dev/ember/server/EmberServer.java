@@ -6,6 +6,7 @@ import dev.ember.policy.KeepAlivePolicy;
 import dev.ember.pool.EnvironmentFactory;
 import dev.ember.pool.WarmPool;
 import dev.ember.registry.FunctionRegistry;
+import dev.ember.sandbox.IsolationReport;
 import dev.ember.store.Database;
 import dev.ember.telemetry.FunctionLogs;
 import io.helidon.webserver.WebServer;
@@ -92,6 +93,7 @@ public final class EmberServer implements AutoCloseable {
             }
             var server = new EmberServer(options, resources, webServer);
             LOG.log(Level.INFO, "Ember listening on {0} (data: {1})", server.endpoint(), dataDir);
+            LOG.log(Level.WARNING, IsolationReport.probe().warning());
             return server;
         } catch (IOException e) {
             closeAll(resources);
