@@ -42,11 +42,21 @@ public final class BenchCommand implements Runnable {
         @Option(names = "--seconds", defaultValue = "3", description = "Measured seconds per level.")
         double seconds;
 
+        @Option(names = "--client", defaultValue = "jdk", description = "Load generator: jdk (HttpClient in this "
+                + "JVM) or wrk (a separate process; apt-get install wrk). Default: ${DEFAULT-VALUE}.")
+        String client;
+
         @Override
         public Integer call() throws Exception {
+            var load = switch (client) {
+                case "jdk" -> WarmBenchmark.Client.JDK;
+                case "wrk" -> WarmBenchmark.Client.WRK;
+                default -> throw new CommandLine.ParameterException(new CommandLine(this),
+                        "--client must be jdk or wrk, was " + client);
+            };
             var results = new WarmBenchmark(concurrency, Duration.ofSeconds(1),
-                    Duration.ofMillis((long) (seconds * 1000))).run();
-            String jsonText = toJson(results);
+                    Duration.ofMillis((long) (seconds * 1000)), load).run();
+            String jsonText = toJson(results, client);
             if (json) {
                 System.out.println(jsonText);
                 return 0;
@@ -61,7 +71,7 @@ public final class BenchCommand implements Runnable {
             return 0;
         }
 
-        private static String toJson(Map<String, List<LoadResult>> results) {
+        private static String toJson(Map<String, List<LoadResult>> results, String client) {
             List<LoadResult> baseline = results.get("baseline");
             String series = results.entrySet().stream()
                     .map(e -> "\"" + e.getKey() + "\":[" + e.getValue().stream().map(LoadResult::json)
@@ -70,7 +80,8 @@ public final class BenchCommand implements Runnable {
             String ratios = results.entrySet().stream().filter(e -> !e.getKey().equals("baseline"))
                     .map(e -> "\"" + e.getKey() + "\":{" + ratio(e.getValue(), baseline) + "}")
                     .collect(Collectors.joining(","));
-            return "{\"benchmark\":\"warm\",\"series\":{" + series + "},\"p50RatioToBaseline\":{" + ratios + "}}";
+            return "{\"benchmark\":\"warm\",\"client\":\"" + client + "\",\"series\":{" + series
+                    + "},\"p50RatioToBaseline\":{" + ratios + "}}";
         }
 
         private static String ratio(List<LoadResult> measured, List<LoadResult> baseline) {

@@ -3,6 +3,7 @@ package dev.ember.bench.warm;
 import com.sun.net.httpserver.HttpServer;
 import dev.ember.bench.ClosedLoop;
 import dev.ember.bench.LoadResult;
+import dev.ember.bench.WrkLoad;
 import dev.ember.server.EmberServer;
 import dev.ember.server.ServerOptions;
 import java.io.ByteArrayOutputStream;
@@ -34,16 +35,29 @@ import java.util.zip.ZipOutputStream;
  */
 public final class WarmBenchmark {
     private static final byte[] EVENT = "{}".getBytes(StandardCharsets.US_ASCII);
+    /** Which load generator sends the requests. */
+    public enum Client {
+        /** JDK HttpClient in the benchmark's own JVM, virtual threads in a closed loop. */
+        JDK,
+        /** wrk, a separate C process (Debian package {@code wrk}). */
+        WRK
+    }
+
     private final List<Integer> concurrencies;
     private final Duration warmUp;
     private final Duration measure;
+    private final Client load;
     private final HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .executor(Executors.newVirtualThreadPerTaskExecutor()).build();
 
-    public WarmBenchmark(List<Integer> concurrencies, Duration warmUp, Duration measure) {
+    public WarmBenchmark(List<Integer> concurrencies, Duration warmUp, Duration measure, Client load) {
+        if (load == Client.WRK && !WrkLoad.available()) {
+            throw new IllegalStateException("--client wrk needs /usr/bin/wrk (apt-get install wrk)");
+        }
         this.concurrencies = List.copyOf(concurrencies);
         this.warmUp = warmUp;
         this.measure = measure;
+        this.load = load;
     }
 
     /** Runs everything; returns the results by series name ({@code baseline}, {@code provided}, {@code java25}). */
@@ -87,11 +101,13 @@ public final class WarmBenchmark {
         List<LoadResult> series = new ArrayList<>();
         for (int concurrency : concurrencies) {
             prime(request, concurrency);
-            series.add(ClosedLoop.run(concurrency, warmUp, measure, () -> () -> {
-                HttpResponse<byte[]> response = client.send(request, HttpResponse.BodyHandlers.ofByteArray());
-                return response.statusCode() == 200
-                        && response.headers().firstValue("X-Amz-Function-Error").isEmpty();
-            }));
+            series.add(load == Client.WRK
+                    ? WrkLoad.run(target.toString(), "{}", concurrency, warmUp, measure)
+                    : ClosedLoop.run(concurrency, warmUp, measure, () -> () -> {
+                        HttpResponse<byte[]> response = client.send(request, HttpResponse.BodyHandlers.ofByteArray());
+                        return response.statusCode() == 200
+                                && response.headers().firstValue("X-Amz-Function-Error").isEmpty();
+                    }));
         }
         return series;
     }
