@@ -22,10 +22,6 @@ final class InvocationLog {
         }
     }
 
-    void flush() {
-        logs.flush(functionName);
-    }
-
     /** The result with the log tail attached when the caller asked for it. */
     InvocationResult withTail(InvocationResult result) {
         if (tail == null) {

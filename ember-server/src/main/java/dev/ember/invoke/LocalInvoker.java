@@ -92,7 +92,6 @@ final class LocalInvoker implements Invoker {
             } catch (EnvironmentStartException e) {
                 log.platform("INIT_REPORT Init Duration: 0.00 ms\tPhase: init\tStatus: error\tError Type: "
                         + e.errorType());
-                log.flush();
                 return functionError(requestId, version, e.errorType(),
                         "RequestId: " + requestId + " Error: " + e.getMessage(), log);
             }
@@ -163,7 +162,6 @@ final class LocalInvoker implements Invoker {
         log.platform("END RequestId: " + requestId);
         log.platform(report(requestId, durationNanos, version.config().memoryMb(), memoryMb, initDuration,
                 result instanceof InvocationResult.Timeout));
-        log.flush();
         return log.withTail(result);
     }
 
@@ -187,7 +185,6 @@ final class LocalInvoker implements Invoker {
         };
         log.platform("INIT_REPORT Init Duration: %.2f ms\tPhase: init\tStatus: error\tError Type: %s"
                 .formatted((System.nanoTime() - initStarted) / 1e6, errorType));
-        log.flush();
         return log.withTail(result);
     }
 

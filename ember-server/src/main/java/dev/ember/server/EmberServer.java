@@ -68,7 +68,7 @@ public final class EmberServer implements AutoCloseable {
                 }
             });
             ScheduledExecutorService evictor = Executors.newSingleThreadScheduledExecutor(
-                    Thread.ofPlatform().daemon().name("ember-evictor").factory());
+                    Thread.ofPlatform().daemon().name("ember-housekeeping").factory());
             resources.add(evictor::shutdownNow);
             evictor.scheduleWithFixedDelay(() -> {
                 try {
@@ -77,6 +77,13 @@ public final class EmberServer implements AutoCloseable {
                     LOG.log(Level.WARNING, "Evicting idle environments failed", e);
                 }
             }, EVICTION_PERIOD_SECONDS, EVICTION_PERIOD_SECONDS, TimeUnit.SECONDS);
+            evictor.scheduleWithFixedDelay(() -> {
+                try {
+                    logs.flushAll();
+                } catch (RuntimeException e) {
+                    LOG.log(Level.WARNING, "Flushing function logs failed", e);
+                }
+            }, 1, 1, TimeUnit.SECONDS);
 
             WebServer webServer = WebServer.builder()
                     .host(options.host())

@@ -23,8 +23,12 @@ public interface FunctionLogs extends AutoCloseable {
     /** Appends one line (without its line break) to a function's log, stamped with the current time. */
     void append(String functionName, String line);
 
-    /** Makes appended lines visible to readers of the files; called at the end of each invocation. */
-    void flush(String functionName);
+    /**
+     * Writes buffered lines of every function to their files. Readers through {@link #read} never need it (a read
+     * flushes first); it bounds what a crash of the server loses, so the server calls it about once a second rather
+     * than paying a write per invocation.
+     */
+    void flushAll();
 
     /**
      * Hands each line logged at or after {@code since} to {@code sink}, oldest first, as {@link LogLine}s. With

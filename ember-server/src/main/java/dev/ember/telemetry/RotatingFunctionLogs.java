@@ -85,11 +85,8 @@ final class RotatingFunctionLogs implements FunctionLogs {
     }
 
     @Override
-    public void flush(String functionName) {
-        FunctionLog log = logs.get(functionName);
-        if (log != null) {
-            log.flush();
-        }
+    public void flushAll() {
+        logs.values().forEach(FunctionLog::flush);
     }
 
     @Override

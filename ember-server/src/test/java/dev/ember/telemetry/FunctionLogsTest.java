@@ -56,7 +56,7 @@ class FunctionLogsTest {
         for (int i = 0; i < 500; i++) {
             logs.append("chatty", "line %03d %s".formatted(i, "x".repeat(50)));
         }
-        logs.flush("chatty");
+        logs.flushAll();
 
         try (Stream<Path> files = Files.list(dir.resolve("chatty"))) {
             assertThat(files.toList()).hasSizeLessThanOrEqualTo(3);
@@ -126,7 +126,7 @@ class FunctionLogsTest {
     void deletingAFunctionRemovesItsLogs() throws InterruptedException {
         logs = FunctionLogs.onDisk(dir, clock, 1 << 20, 2);
         logs.append("gone", "line");
-        logs.flush("gone");
+        logs.flushAll();
 
         logs.delete("gone");
 
