@@ -129,7 +129,8 @@ final class LocalInvoker implements Invoker {
         int timeoutSeconds = version.config().timeoutSeconds();
         log.platform("START RequestId: " + requestId + " Version: " + version.version());
         long started = System.nanoTime();
-        var event = new RuntimeEvent(requestId, clock.millis() + timeoutSeconds * 1000L,
+        // The deadline is read by the runtime against its own wall clock, so it is wall-clock time too.
+        var event = new RuntimeEvent(requestId, System.currentTimeMillis() + timeoutSeconds * 1000L,
                 arns.function(version.name(), request.qualifier()), traceId(), request.clientContext(), null,
                 request.payload());
         EnvironmentOutcome outcome = environment.invoke(event, Duration.ofSeconds(timeoutSeconds));
