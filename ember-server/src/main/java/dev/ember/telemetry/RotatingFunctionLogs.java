@@ -41,10 +41,11 @@ final class RotatingFunctionLogs implements FunctionLogs {
     private final int keptFiles;
     private final Map<String, FunctionLog> logs = new ConcurrentHashMap<>();
     /**
-     * Logs whose file is open, least recently written first: beyond {@link #MAX_OPEN_FILES} the eldest is closed
-     * (and reopened by its next line), so thousands of functions do not hold thousands of descriptors.
+     * Logs whose file is open, in the order they were opened: beyond {@link #MAX_OPEN_FILES} the eldest is closed
+     * (and reopened by its next line), so thousands of functions do not hold thousands of descriptors. Touched only
+     * when a file is opened, never per line: appends of different functions share no lock.
      */
-    private final LinkedHashMap<FunctionLog, Boolean> openFiles = new LinkedHashMap<>(16, 0.75f, true);
+    private final LinkedHashMap<FunctionLog, Boolean> openFiles = new LinkedHashMap<>();
     private static final int MAX_OPEN_FILES = 64;
 
     RotatingFunctionLogs(Path directory, InstantSource clock, long maxFileBytes, int keptFiles) {
@@ -58,19 +59,21 @@ final class RotatingFunctionLogs implements FunctionLogs {
     public void append(String functionName, String line) {
         // Millisecond precision, as stored: followers and readers of the files see the same time.
         FunctionLog log = log(functionName);
-        log.append(clock.instant().truncatedTo(ChronoUnit.MILLIS), line);
+        if (!log.append(clock.instant().truncatedTo(ChronoUnit.MILLIS), line)) {
+            return;
+        }
         boolean tooMany;
         synchronized (openFiles) {
             openFiles.put(log, Boolean.TRUE);
             tooMany = openFiles.size() > MAX_OPEN_FILES;
         }
         if (tooMany) {
-            closeLeastRecentlyWritten();
+            closeEldestFiles();
         }
     }
 
     /** Closes files beyond the limit; takes no log's lock while holding {@link #openFiles}'s. */
-    private void closeLeastRecentlyWritten() {
+    private void closeEldestFiles() {
         while (true) {
             FunctionLog eldest;
             synchronized (openFiles) {
@@ -209,10 +212,12 @@ final class RotatingFunctionLogs implements FunctionLogs {
             this.dir = dir;
         }
 
-        void append(Instant time, String text) {
+        /** Appends a line; returns true when that opened the file. */
+        boolean append(Instant time, String text) {
             lock.lock();
             try {
-                if (writer == null) {
+                boolean opening = writer == null;
+                if (opening) {
                     open();
                 }
                 // One line per entry: a carriage return inside a line (a progress bar) is kept visible, not as a break.
@@ -227,6 +232,7 @@ final class RotatingFunctionLogs implements FunctionLogs {
                     // A follower that cannot keep up loses lines rather than slowing the function down.
                     followers.forEach(queue -> queue.offer(logLine));
                 }
+                return opening;
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             } finally {
