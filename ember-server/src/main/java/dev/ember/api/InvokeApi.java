@@ -60,7 +60,7 @@ final class InvokeApi implements HttpService {
             case "RequestResponse" -> {
                 byte[] payload = body(req, MAX_SYNC_PAYLOAD, "the InvokeFunction operation");
                 checkJson(payload);
-                var request = new InvokeRequest(ref.name(), ref.qualifier(),
+                var request = new InvokeRequest(RequestId.of(req), ref.name(), ref.qualifier(),
                         payload.length == 0 ? EMPTY_EVENT : payload, logType.equals("Tail"), clientContext);
                 send(res, invoker.invoke(request));
             }
@@ -79,7 +79,6 @@ final class InvokeApi implements HttpService {
     }
 
     private static void send(ServerResponse res, InvocationResult result) {
-        res.header(Exchanges.REQUEST_ID, result.requestId());
         switch (result) {
             case InvocationResult.Success success -> {
                 res.header(EXECUTED_VERSION, success.executedVersion());

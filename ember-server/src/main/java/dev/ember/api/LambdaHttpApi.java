@@ -10,7 +10,6 @@ import io.helidon.http.Method;
 import io.helidon.http.PathMatchers;
 import io.helidon.webserver.http.HttpRouting;
 import java.lang.System.Logger.Level;
-import java.util.UUID;
 
 /**
  * Ember's HTTP API on one routing: Lambda's control plane and Invoke API with AWS's paths and shapes, and Ember's
@@ -29,8 +28,10 @@ public final class LambdaHttpApi {
     public static void register(HttpRouting.Builder routing, FunctionRegistry registry, Invoker invoker,
                                 FunctionLogs logs, Arns arns) {
         routing.addFilter((chain, req, res) -> {
-            // AWS answers every request with its id; Invoke replaces it with the invocation's.
-            res.header(Exchanges.REQUEST_ID, UUID.randomUUID().toString());
+            // AWS answers every request with its id.
+            RequestId id = RequestId.create();
+            req.context().register(id);
+            res.header(Exchanges.REQUEST_ID, id.value());
             chain.proceed();
         })
                 .register(new ControlPlane(registry, arns))
@@ -38,8 +39,8 @@ public final class LambdaHttpApi {
                 .register(new LogsApi(registry, logs))
                 .error(LambdaException.class, (req, res, e) -> Exchanges.sendError(res, e))
                 .error(RuntimeException.class, (req, res, e) -> {
-                    // The caller gets the incident's id, the log gets the details: internals stay inside.
-                    String incident = UUID.randomUUID().toString();
+                    // The caller gets the request's id, the log gets the details: internals stay inside.
+                    String incident = RequestId.of(req);
                     LOG.log(Level.ERROR, "Request " + req.prologue().method().text() + ' ' + req.path().path()
                             + " failed (incident " + incident + ")", e);
                     Exchanges.sendError(res, LambdaException.of(ErrorType.SERVICE,

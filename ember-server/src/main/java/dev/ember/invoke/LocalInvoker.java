@@ -24,7 +24,6 @@ import java.time.temporal.ChronoUnit;
 import java.util.HexFormat;
 import java.util.Map;
 import java.util.Set;
-import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 
@@ -64,7 +63,7 @@ final class LocalInvoker implements Invoker {
             throw LambdaException.of(ErrorType.SERVICE, "Ember is shutting down");
         }
         FunctionVersion version = resolve(request.functionName(), request.qualifier());
-        String requestId = UUID.randomUUID().toString();
+        String requestId = request.requestId();
         if (!admission.tryAcquire()) {
             return new InvocationResult.Throttled(requestId, "ConcurrentInvocationLimitExceeded", "Rate Exceeded.");
         }
