@@ -93,8 +93,7 @@ class JavaRuntimeInvokeTest {
                 exec %s --enable-native-access=ALL-UNNAMED -XX:+UseSerialGC -XX:TieredStopAtLevel=1 \\
                   -cp "%s" com.amazonaws.services.lambda.runtime.api.client.AWSLambda "$_HANDLER"
                 """.formatted(Packages.java(), String.join(":", classpath));
-        byte[] jar = Packages.handlerJar(Greeter.class);
-        byte[] zip = withBootstrap(jar, bootstrap);
+        byte[] zip = Packages.handlerJar(Map.of("bootstrap", bootstrap), Greeter.class);
         lambda.createFunction(b -> b.functionName("ric").runtime(Runtime.PROVIDED_AL2023)
                 .handler(Greeter.class.getName() + "::handleRequest").timeout(30)
                 .code(c -> c.zipFile(SdkBytes.fromByteArray(zip))));
@@ -108,24 +107,5 @@ class JavaRuntimeInvokeTest {
         assertThat(failed.functionError()).isEqualTo("Unhandled");
         assertThat(failed.payload().asUtf8String()).as(log).contains("IllegalStateException")
                 .contains("asked to fail: ric");
-    }
-
-    /** The classes of {@code jar} plus a {@code bootstrap} script, in one zip. */
-    private static byte[] withBootstrap(byte[] jar, String bootstrap) {
-        var out = new java.io.ByteArrayOutputStream();
-        try (var zip = new java.util.zip.ZipOutputStream(out);
-             var in = new java.util.zip.ZipInputStream(new java.io.ByteArrayInputStream(jar))) {
-            for (var entry = in.getNextEntry(); entry != null; entry = in.getNextEntry()) {
-                zip.putNextEntry(new java.util.zip.ZipEntry(entry.getName()));
-                in.transferTo(zip);
-                zip.closeEntry();
-            }
-            zip.putNextEntry(new java.util.zip.ZipEntry("bootstrap"));
-            zip.write(bootstrap.getBytes(StandardCharsets.UTF_8));
-            zip.closeEntry();
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        }
-        return out.toByteArray();
     }
 }

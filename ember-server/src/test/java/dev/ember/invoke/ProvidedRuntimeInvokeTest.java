@@ -1,6 +1,7 @@
 package dev.ember.invoke;
 
 import static dev.ember.testing.EmberTestServer.zip;
+import static dev.ember.testing.Bootstraps.pid;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -260,10 +261,5 @@ class ProvidedRuntimeInvokeTest {
         InvokeResponse after = invoke("warm-after-publish", "{}");
         assertThat(pid(after)).isEqualTo(before);
         assertThat(tail(after)).doesNotContain("Init Duration");
-    }
-
-    private static String pid(InvokeResponse response) {
-        String body = response.payload().asUtf8String();
-        return body.substring(body.indexOf("\"pid\":") + 6, body.length() - 1);
     }
 }

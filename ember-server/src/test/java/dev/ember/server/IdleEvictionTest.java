@@ -1,6 +1,7 @@
 package dev.ember.server;
 
 import static dev.ember.testing.EmberTestServer.zip;
+import static dev.ember.testing.Bootstraps.pid;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.ember.testing.Bootstraps;
@@ -45,10 +46,5 @@ class IdleEvictionTest {
             assertThat(new String(Base64.getDecoder().decode(cold.logResult()), StandardCharsets.UTF_8))
                     .contains("Init Duration");
         }
-    }
-
-    private static String pid(InvokeResponse response) {
-        String body = response.payload().asUtf8String();
-        return body.substring(body.indexOf("\"pid\":") + 6, body.length() - 1);
     }
 }

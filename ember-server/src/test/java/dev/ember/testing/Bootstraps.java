@@ -1,5 +1,7 @@
 package dev.ember.testing;
 
+import software.amazon.awssdk.services.lambda.model.InvokeResponse;
+
 /** {@code bootstrap} scripts for custom-runtime tests, each a complete Lambda runtime. */
 public final class Bootstraps {
     private Bootstraps() {
@@ -27,6 +29,12 @@ public final class Bootstraps {
             echo "handling $REQUEST_ID"
             RESPONSE="{\\"echo\\":$EVENT,\\"pid\\":$$}"
             """);
+
+    /** The pid an {@link #ECHO} runtime reported: tells one environment from another. */
+    public static String pid(InvokeResponse response) {
+        String body = response.payload().asUtf8String();
+        return body.substring(body.indexOf("\"pid\":") + 6, body.length() - 1);
+    }
 
     /** A Python 3 runtime using only the standard library. */
     public static final String PYTHON = """

@@ -2,17 +2,13 @@ package dev.ember.testing;
 
 import dev.ember.server.EmberServer;
 import dev.ember.server.ServerOptions;
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.UnaryOperator;
-import java.util.zip.ZipEntry;
-import java.util.zip.ZipOutputStream;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.core.SdkBytes;
@@ -69,17 +65,9 @@ public final class EmberTestServer implements AutoCloseable {
     }
 
     public static byte[] zipBytes(Map<String, String> files) {
-        var bytes = new ByteArrayOutputStream();
-        try (var zip = new ZipOutputStream(bytes)) {
-            for (var file : files.entrySet()) {
-                zip.putNextEntry(new ZipEntry(file.getKey()));
-                zip.write(file.getValue().getBytes(StandardCharsets.UTF_8));
-                zip.closeEntry();
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return bytes.toByteArray();
+        Map<String, byte[]> entries = new LinkedHashMap<>();
+        files.forEach((name, text) -> entries.put(name, text.getBytes(StandardCharsets.UTF_8)));
+        return Packages.zip(entries);
     }
 
     @Override

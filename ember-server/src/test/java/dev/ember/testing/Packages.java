@@ -5,9 +5,12 @@ import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
 
@@ -16,17 +19,37 @@ public final class Packages {
     private Packages() {
     }
 
-    /** A zip holding the compiled classes of the given test handler classes (and their nested classes). */
+    /**
+     * A zip holding the compiled classes of the given test handler classes, plus {@code files} (name to text, e.g.
+     * a {@code bootstrap}).
+     */
+    public static byte[] handlerJar(Map<String, String> files, Class<?>... handlers) {
+        Map<String, byte[]> entries = new LinkedHashMap<>();
+        for (Class<?> handler : handlers) {
+            String resource = handler.getName().replace('.', '/') + ".class";
+            try (InputStream in = handler.getClassLoader().getResourceAsStream(resource)) {
+                entries.put(resource, in.readAllBytes());
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+        files.forEach((name, text) -> entries.put(name, text.getBytes(StandardCharsets.UTF_8)));
+        return zip(entries);
+    }
+
+    /** A zip holding the compiled classes of the given test handler classes. */
     public static byte[] handlerJar(Class<?>... handlers) {
+        return handlerJar(Map.of(), handlers);
+    }
+
+    /** A zip of {@code entries}, name to content, in their order. */
+    public static byte[] zip(Map<String, byte[]> entries) {
         var bytes = new ByteArrayOutputStream();
         try (var zip = new ZipOutputStream(bytes)) {
-            for (Class<?> handler : handlers) {
-                String resource = handler.getName().replace('.', '/') + ".class";
-                try (InputStream in = handler.getClassLoader().getResourceAsStream(resource)) {
-                    zip.putNextEntry(new ZipEntry(resource));
-                    in.transferTo(zip);
-                    zip.closeEntry();
-                }
+            for (var entry : entries.entrySet()) {
+                zip.putNextEntry(new ZipEntry(entry.getKey()));
+                zip.write(entry.getValue());
+                zip.closeEntry();
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
