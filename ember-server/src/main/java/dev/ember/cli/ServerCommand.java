@@ -35,6 +35,13 @@ final class ServerCommand implements Callable<Integer> {
             description = "In-flight invocations across all functions (default: ${DEFAULT-VALUE}).")
     int concurrencyLimit = DEFAULTS.concurrencyLimit();
 
+    /** How environments are isolated. */
+    enum IsolationChoice { sandbox, none }
+
+    @Option(names = "--isolation", paramLabel = "MODE", description = "sandbox: everything this host offers"
+            + " (./ember doctor shows what), none: plain child processes (default: ${DEFAULT-VALUE}).")
+    IsolationChoice isolation = IsolationChoice.sandbox;
+
     @Override
     public Integer call() throws InterruptedException {
         quietLogging();
@@ -70,7 +77,7 @@ final class ServerCommand implements Callable<Integer> {
     ServerOptions options() {
         try {
             return DEFAULTS.withHost(host).withPort(port).withDataDir(dataDir)
-                    .withConcurrencyLimit(concurrencyLimit);
+                    .withConcurrencyLimit(concurrencyLimit).withSandbox(isolation == IsolationChoice.sandbox);
         } catch (IllegalArgumentException e) {
             throw new CliException(e.getMessage(), e);
         }

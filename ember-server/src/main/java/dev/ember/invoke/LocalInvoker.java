@@ -150,6 +150,7 @@ final class LocalInvoker implements Invoker {
             }
             case EnvironmentOutcome.Exited exited -> errorResult(requestId, version, "Runtime.ExitError",
                     "RequestId: " + requestId + " Error: Runtime exited with error: " + describe(exited));
+            case EnvironmentOutcome.OutOfMemory outOfMemory -> outOfMemory(requestId, version);
             case EnvironmentOutcome.InitFailed initFailed -> new InvocationResult.FunctionError(requestId,
                     version.version(), initFailed.errorType(), initFailed.body(), null);
         };
@@ -176,6 +177,7 @@ final class LocalInvoker implements Invoker {
                             .signal() == null ? "without providing a reason" : "with error: " + describe(exited)));
             case EnvironmentOutcome.TimedOut timedOut ->
                     new InvocationResult.Timeout(requestId, version.version(), initTimeout.toMillis() / 1000.0, null);
+            case EnvironmentOutcome.OutOfMemory outOfMemory -> outOfMemory(requestId, version);
             default -> throw new IllegalStateException("not an init failure: " + failure);
         };
         String errorType = switch (result) {
@@ -213,6 +215,13 @@ final class LocalInvoker implements Invoker {
         body.put("errorMessage", message);
         return new InvocationResult.FunctionError(requestId, version.version(), errorType,
                 body.toString().getBytes(StandardCharsets.UTF_8), null);
+    }
+
+    /** Lambda's error when an environment exceeds its memory: the kernel killed the runtime. */
+    private static InvocationResult outOfMemory(String requestId, FunctionVersion version) {
+        return errorResult(requestId, version, "Runtime.OutOfMemory", "RequestId: " + requestId
+                + " Error: Runtime exited with error: signal: killed (over MemorySize "
+                + version.config().memoryMb() + " MB)");
     }
 
     private static String describe(EnvironmentOutcome.Exited exited) {

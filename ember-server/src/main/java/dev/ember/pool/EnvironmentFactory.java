@@ -5,10 +5,9 @@ import dev.ember.registry.FunctionConfig;
 import dev.ember.registry.FunctionRegistry;
 import dev.ember.registry.FunctionVersion;
 import dev.ember.registry.Runtime;
-import java.io.File;
+import dev.ember.sandbox.Isolation;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDate;
@@ -20,7 +19,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Consumer;
-import java.util.stream.Collectors;
 
 /**
  * Starts execution environments: picks the runtime's command, sets the environment variables Lambda sets, and
@@ -31,28 +29,40 @@ public final class EnvironmentFactory {
     static final String JAVA_RUNTIME_MAIN = "dev.ember.runtime.java.RuntimeMain";
     private static final String PATH = "/usr/local/bin:/usr/bin:/bin:/opt/bin";
 
+    /** Set in a function's environment variables to {@value #OUTBOUND}: it may open connections to the outside. */
+    public static final String NETWORK_VARIABLE = "EMBER_NETWORK";
+    public static final String OUTBOUND = "outbound";
+
     private final FunctionRegistry registry;
     private final Arns arns;
+    private final Isolation isolation;
     private final Path runDirectory;
     private final Path javaHome;
+    private final Path javaRuntime;
     private final String javaRuntimeClasspath;
 
     /**
-     * @param runDirectory where per-environment files live (named pipes, pid files); emptied now, after killing
-     *                     the runtime processes an earlier, killed server left running
+     * @param isolation        how environments are confined
+     * @param runDirectory     where per-environment files live (named pipes, pid files); emptied now, after killing
+     *                         the runtime processes an earlier, killed server left running
+     * @param runtimeDirectory where the managed runtimes' files are installed (the Java runtime's jars), to be shown
+     *                         read-only to environments
      */
-    public EnvironmentFactory(FunctionRegistry registry, Arns arns, Path runDirectory) {
+    public EnvironmentFactory(FunctionRegistry registry, Arns arns, Isolation isolation, Path runDirectory,
+                              Path runtimeDirectory) {
         this.registry = registry;
         this.arns = arns;
+        this.isolation = isolation;
         this.runDirectory = runDirectory;
         this.javaHome = Path.of(System.getProperty("java.home"));
-        this.javaRuntimeClasspath = javaRuntimeClasspath();
         try {
             Files.createDirectories(runDirectory);
             Orphans.reap(runDirectory);
+            this.javaRuntime = JavaRuntimeFiles.install(runtimeDirectory.resolve("java"));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+        this.javaRuntimeClasspath = JavaRuntimeFiles.classpath(javaRuntime, isolation.runtimeRoot(javaRuntime));
     }
 
     /**
@@ -64,11 +74,12 @@ public final class EnvironmentFactory {
     public ExecutionEnvironment start(FunctionVersion version, Consumer<String> log) {
         String id = HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextLong());
         Path taskRoot = registry.codeDirectory(version.code());
-        return ExecutionEnvironment.start(id, version, plan(version, taskRoot, id), runDirectory, log);
+        return ExecutionEnvironment.start(id, version, isolation, plan(version, taskRoot, id), runDirectory, log);
     }
 
     private LaunchPlan plan(FunctionVersion version, Path taskRoot, String id) {
         FunctionConfig config = version.config();
+        String taskRootInside = isolation.taskRoot(taskRoot);
         Map<String, String> env = new LinkedHashMap<>(config.environment());
         env.put("AWS_LAMBDA_FUNCTION_NAME", config.name());
         env.put("AWS_LAMBDA_FUNCTION_VERSION", version.version());
@@ -80,28 +91,31 @@ public final class EnvironmentFactory {
         env.put("AWS_REGION", arns.region());
         env.put("AWS_DEFAULT_REGION", arns.region());
         env.put("_HANDLER", config.handler() == null ? "" : config.handler());
-        env.put("LAMBDA_TASK_ROOT", taskRoot.toString());
+        env.put("LAMBDA_TASK_ROOT", taskRootInside);
         env.put("TZ", ":UTC");
         env.put("LANG", "en_US.UTF-8");
         env.put("PATH", PATH);
         List<String> command = new ArrayList<>();
+        Path runtimeRoot = null;
         if (config.runtime().family() == Runtime.Family.JAVA) {
-            env.put("LAMBDA_RUNTIME_DIR", javaHome.toString());
+            runtimeRoot = javaRuntime;
+            env.put("LAMBDA_RUNTIME_DIR", isolation.runtimeRoot(javaRuntime));
             command.add(javaHome.resolve("bin/java").toString());
             command.addAll(javaOptions(config.memoryMb()));
             command.add("-cp");
             command.add(javaRuntimeClasspath);
             command.add(JAVA_RUNTIME_MAIN);
         } else {
-            env.put("LAMBDA_RUNTIME_DIR", taskRoot.toString());
-            Path bootstrap = taskRoot.resolve("bootstrap");
-            if (!Files.isRegularFile(bootstrap)) {
+            env.put("LAMBDA_RUNTIME_DIR", taskRootInside);
+            if (!Files.isRegularFile(taskRoot.resolve("bootstrap"))) {
                 throw new EnvironmentStartException("Runtime.InvalidEntrypoint",
-                        "Couldn't find valid bootstrap(s): [" + bootstrap + "]");
+                        "Couldn't find valid bootstrap(s): [" + taskRootInside + "/bootstrap]");
             }
-            command.add(bootstrap.toString());
+            command.add(taskRootInside + "/bootstrap");
         }
-        return new LaunchPlan(command, taskRoot, env);
+        boolean outbound = OUTBOUND.equals(config.environment().get(NETWORK_VARIABLE));
+        return new LaunchPlan(command, taskRoot, runtimeRoot, List.of(javaHome), env, config.memoryMb(),
+                config.ephemeralStorageMb(), outbound);
     }
 
     /**
@@ -119,27 +133,5 @@ public final class EnvironmentFactory {
         LocalDate today = LocalDate.now(ZoneOffset.UTC);
         return "%d/%02d/%02d/[%s]%s".formatted(today.getYear(), today.getMonthValue(), today.getDayOfMonth(),
                 version, id);
-    }
-
-    /**
-     * The managed runtime's classpath: the jars (or class directories, in a development build) that hold the
-     * runtime, Jackson and aws-lambda-java-core, found where this server loaded them from.
-     */
-    private static String javaRuntimeClasspath() {
-        String[] anchors = {JAVA_RUNTIME_MAIN, "com.fasterxml.jackson.databind.ObjectMapper",
-            "com.fasterxml.jackson.core.JsonFactory", "com.fasterxml.jackson.annotation.JsonProperty",
-            "com.amazonaws.services.lambda.runtime.Context"};
-        ClassLoader loader = EnvironmentFactory.class.getClassLoader();
-        List<String> entries = new ArrayList<>();
-        for (String anchor : anchors) {
-            try {
-                Class<?> type = Class.forName(anchor, false, loader);
-                entries.add(Path.of(type.getProtectionDomain().getCodeSource().getLocation().toURI()).toString());
-            } catch (ClassNotFoundException | URISyntaxException | NullPointerException e) {
-                throw new IllegalStateException("The managed Java runtime is incomplete: cannot locate " + anchor
-                        + " on the server's classpath (is ember-runtime-java built?)", e);
-            }
-        }
-        return entries.stream().distinct().collect(Collectors.joining(File.pathSeparator));
     }
 }

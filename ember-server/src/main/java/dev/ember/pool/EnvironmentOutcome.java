@@ -28,6 +28,10 @@ public sealed interface EnvironmentOutcome {
     record Exited(int exitCode, String signal) implements EnvironmentOutcome {
     }
 
+    /** The environment went over its memory limit and the kernel killed it; the environment was destroyed. */
+    record OutOfMemory() implements EnvironmentOutcome {
+    }
+
     /** The runtime reported that its init failed ({@code /runtime/init/error}) or did not finish in time. */
     record InitFailed(String errorType, byte[] body) implements EnvironmentOutcome {
     }

@@ -1,19 +1,18 @@
 package dev.ember.pool;
 
 import dev.ember.registry.FunctionVersion;
+import dev.ember.sandbox.Confinement;
+import dev.ember.sandbox.Isolation;
+import dev.ember.sandbox.LaunchSpec;
 import dev.ember.runtimeapi.RuntimeApiListener;
 import dev.ember.runtimeapi.RuntimeApiServer;
 import dev.ember.runtimeapi.RuntimeEvent;
 import java.io.ByteArrayOutputStream;
-import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -36,9 +35,6 @@ public final class ExecutionEnvironment {
     /** Lines longer than Lambda's 256 KB log event are split. */
     private static final int MAX_LINE_BYTES = 256 * 1024;
     private static final long DRAIN_LIMIT_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
-    private static final long CHILDREN_SAMPLE_NANOS = TimeUnit.SECONDS.toNanos(1);
-    /** util-linux's setsid; without it environments are killed process by process. */
-    private static final String SETSID = Files.isExecutable(Path.of("/usr/bin/setsid")) ? "/usr/bin/setsid" : null;
 
     private final String id;
     private final FunctionVersion version;
@@ -46,19 +42,20 @@ public final class ExecutionEnvironment {
     private final long startedNanos = System.nanoTime();
     private final CompletableFuture<EnvironmentOutcome> ready = new CompletableFuture<>();
     private final ReentrantLock outputLock = new ReentrantLock();
+    /** Orders freezing (when the runtime waits for work) against thawing (when work is handed to it). */
+    private final ReentrantLock freezeLock = new ReentrantLock();
     private final AtomicLong bytesRead = new AtomicLong();
     private final AtomicLong bytesLogged = new AtomicLong();
     private final AtomicBoolean destroyed = new AtomicBoolean();
-    private final RuntimeApiServer runtimeApi;
+    private volatile RuntimeApiServer runtimeApi;
     private OutputPipe output;
+    private Confinement confinement;
     private Process process;
-    private PeakMemory peakMemory;
     private Path runDirectory;
+    private boolean frozen;
     private volatile Invocation current;
     private volatile LogTail tail;
     private volatile long initNanos = -1;
-    private long childrenSampledAt = System.nanoTime() - CHILDREN_SAMPLE_NANOS - 1;
-    private long childrenPeakKb;
     private long lastMemoryMb;
 
     private record Invocation(String requestId, CompletableFuture<EnvironmentOutcome> outcome) {
@@ -68,23 +65,24 @@ public final class ExecutionEnvironment {
         this.id = id;
         this.version = version;
         this.log = log;
-        this.runtimeApi = RuntimeApiServer.start(new RuntimeCalls());
     }
 
     /**
-     * Starts the runtime process. The process gets {@code AWS_LAMBDA_RUNTIME_API} pointing at this environment's
-     * own endpoint on top of {@code environment}.
+     * Starts the runtime process, confined as {@code isolation} says. The process gets {@code AWS_LAMBDA_RUNTIME_API}
+     * pointing at this environment's own endpoint on top of the plan's environment.
      *
      * @param log receives each line the process prints (stdout and stderr)
      * @throws EnvironmentStartException when the process cannot be started (e.g. no executable bootstrap)
      */
-    static ExecutionEnvironment start(String id, FunctionVersion version, LaunchPlan plan, Path runDirectory,
-                                      Consumer<String> log) {
+    static ExecutionEnvironment start(String id, FunctionVersion version, Isolation isolation, LaunchPlan plan,
+                                      Path runDirectory, Consumer<String> log) {
         var environment = new ExecutionEnvironment(id, version, log);
         try {
-            environment.launch(plan, runDirectory);
+            environment.launch(isolation, plan, runDirectory);
         } catch (RuntimeException e) {
-            environment.runtimeApi.close();
+            if (environment.runtimeApi != null) {
+                environment.runtimeApi.close();
+            }
             if (environment.output != null) {
                 environment.output.close();
             }
@@ -94,43 +92,25 @@ public final class ExecutionEnvironment {
         return environment;
     }
 
-    private void launch(LaunchPlan plan, Path runDirectory) {
+    private void launch(Isolation isolation, LaunchPlan plan, Path runDirectory) {
         output = OutputPipe.create(runDirectory.resolve(id + ".out"));
         // A platform thread: reads of a pipe block their carrier, so a virtual thread would gain nothing.
         Thread.ofPlatform().daemon().name("env-output-" + id).stackSize(256 * 1024).start(this::pumpOutput);
-        ProcessBuilder builder = new ProcessBuilder(inOwnSession(plan.command()))
-                .directory(plan.workingDirectory().toFile())
-                .redirectOutput(output.path().toFile())
-                .redirectErrorStream(true)
-                .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
-        builder.environment().clear();
-        builder.environment().putAll(plan.environment());
-        builder.environment().put("AWS_LAMBDA_RUNTIME_API", runtimeApi.address());
+        var spec = new LaunchSpec(id, plan.command(), plan.environment(), plan.taskRoot(), plan.runtimeRoot(),
+                plan.readOnly(), output.path(), plan.memoryMb(), plan.ephemeralStorageMb(), plan.outboundNetwork());
         try {
-            process = builder.start();
+            confinement = isolation.launch(spec, address -> {
+                runtimeApi = RuntimeApiServer.start(address, new RuntimeCalls());
+                return runtimeApi.address();
+            });
         } catch (IOException e) {
             throw new EnvironmentStartException("Runtime.InvalidEntrypoint",
                     "Error: fork/exec " + plan.command().getFirst() + ": " + rootMessage(e));
         }
-        peakMemory = PeakMemory.of(process.pid());
+        process = confinement.process();
         this.runDirectory = runDirectory;
         Orphans.record(runDirectory, id, process.toHandle());
         process.onExit().thenAccept(this::exited);
-    }
-
-    /**
-     * The command run by {@code setsid}, which makes the runtime the leader of a new session and process group
-     * (without forking: a freshly spawned process is no group leader), so {@link #destroy()} can kill the whole
-     * group, including children a bootstrap left behind.
-     */
-    private static List<String> inOwnSession(List<String> command) {
-        if (SETSID == null) {
-            return command;
-        }
-        List<String> wrapped = new ArrayList<>(command.size() + 1);
-        wrapped.add(SETSID);
-        wrapped.addAll(command);
-        return wrapped;
     }
 
     /** This environment's id, also in its log stream name. */
@@ -187,7 +167,16 @@ public final class ExecutionEnvironment {
      */
     public EnvironmentOutcome invoke(RuntimeEvent event, Duration timeout) throws InterruptedException {
         var invocation = new Invocation(event.requestId(), new CompletableFuture<>());
-        current = invocation;
+        freezeLock.lock();
+        try {
+            current = invocation;
+            if (frozen) {
+                confinement.thaw();
+                frozen = false;
+            }
+        } finally {
+            freezeLock.unlock();
+        }
         EnvironmentOutcome outcome;
         try {
             if (!process.isAlive()) {
@@ -212,46 +201,26 @@ public final class ExecutionEnvironment {
     }
 
     /**
-     * The peak resident memory of the runtime process and its children so far, in MB, read from {@code /proc}.
-     * (A cgroup replaces this once environments are sandboxed.)
+     * The peak memory of the environment so far, in MB: its control group's when sandboxed (page cache and
+     * {@code /tmp} included, as the limit counts them), else the runtime's and its children's resident memory.
      */
     public synchronized long maxMemoryUsedMb() {
-        if (process == null || destroyed.get()) {
-            return lastMemoryMb;
+        if (confinement != null && !destroyed.get()) {
+            lastMemoryMb = Math.max(lastMemoryMb, (confinement.maxMemoryUsedBytes() + (1 << 20) - 1) >> 20);
         }
-        long now = System.nanoTime();
-        if (now - childrenSampledAt > CHILDREN_SAMPLE_NANOS) {
-            // Walking the process tree scans all of /proc: done at most once a second, not per invocation.
-            childrenSampledAt = now;
-            long kb = 0;
-            for (ProcessHandle child : process.descendants().toList()) {
-                kb += peakResidentKb(child.pid());
-            }
-            childrenPeakKb = Math.max(childrenPeakKb, kb);
-        }
-        PeakMemory own = peakMemory;
-        lastMemoryMb = Math.max(lastMemoryMb, ((own == null ? 0 : own.kilobytes()) + childrenPeakKb + 1023) / 1024);
         return lastMemoryMb;
     }
 
-    /** Kills the runtime process and its children and closes the endpoint. Idempotent. */
+    /** Kills the runtime process and everything it started, and closes the endpoint. Idempotent. */
     public void destroy() {
         if (!destroyed.compareAndSet(false, true)) {
             return;
         }
-        runtimeApi.close();
-        synchronized (this) {
-            if (peakMemory != null) {
-                peakMemory.close();
-            }
+        if (runtimeApi != null) {
+            runtimeApi.close();
         }
-        if (process != null) {
-            if (SETSID == null) {
-                process.descendants().forEach(ProcessHandle::destroyForcibly);
-            } else {
-                Posix.killGroup(process.pid());
-            }
-            process.destroyForcibly();
+        if (confinement != null) {
+            confinement.destroy();
             Orphans.forget(runDirectory, id);
         }
     }
@@ -270,7 +239,20 @@ public final class ExecutionEnvironment {
         public void onNext() {
             if (!ready.isDone()) {
                 initNanos = System.nanoTime() - startedNanos;
-                ready.complete(null);
+                confinement.initialised();
+                ready.complete(null); // the caller hands it the first event at once: no freeze in between
+                return;
+            }
+            freezeLock.lock();
+            try {
+                // The runtime waits for work and none is in flight: as Lambda, freeze it (a background thread it
+                // left running stops too) until invoke() thaws it.
+                if (current == null && !frozen && !destroyed.get()) {
+                    confinement.freeze();
+                    frozen = true;
+                }
+            } finally {
+                freezeLock.unlock();
             }
         }
 
@@ -316,7 +298,10 @@ public final class ExecutionEnvironment {
         }
     }
 
-    private static EnvironmentOutcome exitOutcome(Process exited) {
+    private EnvironmentOutcome exitOutcome(Process exited) {
+        if (confinement.outOfMemory()) {
+            return new EnvironmentOutcome.OutOfMemory();
+        }
         int status = exited.exitValue();
         // The JDK reports death by signal N as 128 + N.
         return switch (status) {
@@ -402,19 +387,6 @@ public final class ExecutionEnvironment {
         }
         outputLock.lock();
         outputLock.unlock();
-    }
-
-    private static long peakResidentKb(long pid) {
-        try {
-            for (String line : Files.readAllLines(Path.of("/proc", Long.toString(pid), "status"))) {
-                if (line.startsWith("VmHWM:")) {
-                    return Long.parseLong(line.substring(6).replace("kB", "").trim());
-                }
-            }
-        } catch (IOException | RuntimeException e) {
-            // The process ended meanwhile.
-        }
-        return 0;
     }
 
     private static String rootMessage(Throwable e) {

@@ -9,17 +9,13 @@ import java.lang.foreign.ValueLayout;
 import java.lang.invoke.MethodHandle;
 import java.nio.file.Path;
 
-/** The two libc calls the JDK does not offer: {@code mkfifo(3)} and {@code kill(2)} of a process group. */
+/** The libc call the JDK does not offer: {@code mkfifo(3)}. */
 @SuppressWarnings("restricted") // through the FFM API; the launcher grants native access
 final class Posix {
     private static final Linker LINKER = Linker.nativeLinker();
     private static final MethodHandle MKFIFO = LINKER.downcallHandle(
             LINKER.defaultLookup().find("mkfifo").orElseThrow(),
             FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.JAVA_INT));
-    private static final MethodHandle KILL = LINKER.downcallHandle(
-            LINKER.defaultLookup().find("kill").orElseThrow(),
-            FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT));
-    private static final int SIGKILL = 9;
 
     private Posix() {
     }
@@ -34,18 +30,6 @@ final class Posix {
         }
         if (result != 0) {
             throw new UncheckedIOException(new IOException("mkfifo " + path + " failed"));
-        }
-    }
-
-    /**
-     * SIGKILLs every process of the process group {@code pgid}: children that were re-parented (a bootstrap that
-     * exited, a double fork) are still members. Returns false when the group has no process left.
-     */
-    static boolean killGroup(long pgid) {
-        try {
-            return (int) KILL.invokeExact((int) -pgid, SIGKILL) == 0;
-        } catch (Throwable e) {
-            throw new IllegalStateException("cannot call kill", e);
         }
     }
 }

@@ -94,10 +94,11 @@ public final class RuntimeApiServer implements AutoCloseable {
     }
 
     /**
-     * Starts a Runtime API on {@code endpoint}: an {@link InetSocketAddress}, or a {@link UnixDomainSocketAddress}
-     * for a sandbox that bridges it (then {@link #address()} is the socket's path).
+     * Starts a Runtime API on {@code endpoint}: an {@link InetSocketAddress} (bound in the calling thread's network
+     * namespace, which may be a sandbox's own), or a {@link UnixDomainSocketAddress} for a sandbox that bridges it
+     * (then {@link #address()} is the socket's path).
      */
-    static RuntimeApiServer start(SocketAddress endpoint, RuntimeApiListener listener) {
+    public static RuntimeApiServer start(SocketAddress endpoint, RuntimeApiListener listener) {
         Objects.requireNonNull(listener, "listener");
         ServerSocketChannel server = null;
         try {

@@ -6,7 +6,7 @@ import dev.ember.policy.KeepAlivePolicy;
 import dev.ember.pool.EnvironmentFactory;
 import dev.ember.pool.WarmPool;
 import dev.ember.registry.FunctionRegistry;
-import dev.ember.sandbox.IsolationReport;
+import dev.ember.sandbox.Isolation;
 import dev.ember.store.Database;
 import dev.ember.telemetry.FunctionLogs;
 import io.helidon.webserver.WebServer;
@@ -58,7 +58,9 @@ public final class EmberServer implements AutoCloseable {
                     FunctionRegistry.open(database, dataDir.resolve("code"), options.arns(), clock));
             FunctionLogs logs = track(resources,
                     FunctionLogs.onDisk(dataDir.resolve("logs"), clock, LOG_FILE_BYTES, LOG_FILES_KEPT));
-            var environments = new EnvironmentFactory(registry, options.arns(), dataDir.resolve("run"));
+            Isolation isolation = options.sandbox() ? Isolation.forHost(dataDir.resolve("sandbox")) : Isolation.none();
+            var environments = new EnvironmentFactory(registry, options.arns(), isolation, dataDir.resolve("run"),
+                    dataDir.resolve("runtime"));
             var pool = new WarmPool(KeepAlivePolicy.fixed(options.keepAlive()), clock);
             Invoker invoker = track(resources, Invoker.local(registry, environments, pool, logs,
                     options.concurrencyLimit(), options.arns(), clock, options.initTimeout()));
@@ -100,7 +102,7 @@ public final class EmberServer implements AutoCloseable {
             }
             var server = new EmberServer(options, resources, webServer);
             LOG.log(Level.INFO, "Ember listening on {0} (data: {1})", server.endpoint(), dataDir);
-            LOG.log(Level.WARNING, IsolationReport.probe().warning());
+            isolation.logWhatIsNotEnforced();
             return server;
         } catch (IOException e) {
             closeAll(resources);

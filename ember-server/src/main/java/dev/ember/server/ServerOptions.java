@@ -17,9 +17,10 @@ import java.util.Objects;
  * @param initTimeout      how long an environment may take to initialise (Lambda: 10 s)
  * @param arns             the region and account in the ARNs Ember hands out
  * @param clock            the time every keep-alive and log stamp is measured on; tests pass one they move
+ * @param sandbox          whether environments are sandboxed with what the host offers (else plain processes)
  */
 public record ServerOptions(String host, int port, Path dataDir, int concurrencyLimit, Duration keepAlive,
-                            Duration initTimeout, Arns arns, InstantSource clock) {
+                            Duration initTimeout, Arns arns, InstantSource clock, boolean sandbox) {
     public static final int DEFAULT_PORT = 9000;
 
     public ServerOptions {
@@ -40,34 +41,38 @@ public record ServerOptions(String host, int port, Path dataDir, int concurrency
     /** The defaults: 127.0.0.1:9000, data in {@code ./.ember}, 100 concurrent, 10 minutes keep-alive. */
     public static ServerOptions defaults() {
         return new ServerOptions("127.0.0.1", DEFAULT_PORT, Path.of(".ember"), 100, Duration.ofMinutes(10),
-                Duration.ofSeconds(10), Arns.defaults(), InstantSource.system());
+                Duration.ofSeconds(10), Arns.defaults(), InstantSource.system(), true);
     }
 
     public ServerOptions withHost(String newHost) {
-        return new ServerOptions(newHost, port, dataDir, concurrencyLimit, keepAlive, initTimeout, arns, clock);
+        return new ServerOptions(newHost, port, dataDir, concurrencyLimit, keepAlive, initTimeout, arns, clock, sandbox);
     }
 
     public ServerOptions withPort(int newPort) {
-        return new ServerOptions(host, newPort, dataDir, concurrencyLimit, keepAlive, initTimeout, arns, clock);
+        return new ServerOptions(host, newPort, dataDir, concurrencyLimit, keepAlive, initTimeout, arns, clock, sandbox);
     }
 
     public ServerOptions withDataDir(Path newDataDir) {
-        return new ServerOptions(host, port, newDataDir, concurrencyLimit, keepAlive, initTimeout, arns, clock);
+        return new ServerOptions(host, port, newDataDir, concurrencyLimit, keepAlive, initTimeout, arns, clock, sandbox);
     }
 
     public ServerOptions withConcurrencyLimit(int limit) {
-        return new ServerOptions(host, port, dataDir, limit, keepAlive, initTimeout, arns, clock);
+        return new ServerOptions(host, port, dataDir, limit, keepAlive, initTimeout, arns, clock, sandbox);
     }
 
     public ServerOptions withKeepAlive(Duration newKeepAlive) {
-        return new ServerOptions(host, port, dataDir, concurrencyLimit, newKeepAlive, initTimeout, arns, clock);
+        return new ServerOptions(host, port, dataDir, concurrencyLimit, newKeepAlive, initTimeout, arns, clock, sandbox);
     }
 
     public ServerOptions withClock(InstantSource newClock) {
-        return new ServerOptions(host, port, dataDir, concurrencyLimit, keepAlive, initTimeout, arns, newClock);
+        return new ServerOptions(host, port, dataDir, concurrencyLimit, keepAlive, initTimeout, arns, newClock, sandbox);
     }
 
     public ServerOptions withInitTimeout(Duration newInitTimeout) {
-        return new ServerOptions(host, port, dataDir, concurrencyLimit, keepAlive, newInitTimeout, arns, clock);
+        return new ServerOptions(host, port, dataDir, concurrencyLimit, keepAlive, newInitTimeout, arns, clock, sandbox);
+    }
+
+    public ServerOptions withSandbox(boolean newSandbox) {
+        return new ServerOptions(host, port, dataDir, concurrencyLimit, keepAlive, initTimeout, arns, clock, newSandbox);
     }
 }

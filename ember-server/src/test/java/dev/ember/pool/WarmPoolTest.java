@@ -8,6 +8,7 @@ import dev.ember.registry.ConfigUpdate;
 import dev.ember.registry.FunctionConfig;
 import dev.ember.registry.FunctionRegistry;
 import dev.ember.registry.FunctionVersion;
+import dev.ember.sandbox.Isolation;
 import dev.ember.registry.Runtime;
 import dev.ember.store.Database;
 import dev.ember.testing.Bootstraps;
@@ -36,7 +37,8 @@ class WarmPoolTest {
     void setUp() {
         database = Database.open(dir);
         registry = FunctionRegistry.open(database, dir.resolve("code"), Arns.defaults(), clock);
-        factory = new EnvironmentFactory(registry, Arns.defaults(), dir.resolve("run"));
+        factory = new EnvironmentFactory(registry, Arns.defaults(), Isolation.forHost(dir.resolve("sandbox")),
+                dir.resolve("run"), dir.resolve("runtime"));
         pool = new WarmPool(KeepAlivePolicy.fixed(Duration.ofMinutes(10)), clock);
     }
 

@@ -1,4 +1,4 @@
-package dev.ember.pool;
+package dev.ember.sandbox;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,4 +1,4 @@
-package dev.ember.pool;
+package dev.ember.sandbox;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;

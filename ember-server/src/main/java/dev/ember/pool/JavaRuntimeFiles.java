@@ -1,0 +1,113 @@
+package dev.ember.pool;
+
+import java.io.File;
+import java.io.IOException;
+import java.net.URISyntaxException;
+import java.nio.file.FileVisitResult;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/**
+ * The managed Java runtime's files: the runtime itself, Jackson and aws-lambda-java-core, copied from where this
+ * server loaded them into one directory of the data directory. A sandbox shows that directory read-only at its
+ * runtime root; the server's own classpath (in a Maven repository under a home directory, say) is never shown.
+ */
+final class JavaRuntimeFiles {
+    private static final String[] ANCHORS = {EnvironmentFactory.JAVA_RUNTIME_MAIN,
+        "com.fasterxml.jackson.databind.ObjectMapper", "com.fasterxml.jackson.core.JsonFactory",
+        "com.fasterxml.jackson.annotation.JsonProperty", "com.amazonaws.services.lambda.runtime.Context"};
+
+    private JavaRuntimeFiles() {
+    }
+
+    /** Copies the runtime's classpath entries into {@code directory}/lib, replacing an earlier copy. */
+    static Path install(Path directory) throws IOException {
+        Path lib = directory.resolve("lib");
+        deleteTree(directory);
+        Files.createDirectories(lib);
+        int index = 0;
+        for (Path source : sources()) {
+            // Numbered, so the classpath keeps the server's order; a development build has class directories.
+            Path target = lib.resolve("%02d-%s".formatted(index++, source.getFileName()));
+            copyTree(source, target);
+        }
+        makeReadable(directory);
+        return directory;
+    }
+
+    /** The classpath of the installed runtime, as the runtime sees it (its directory shown at {@code inside}). */
+    static String classpath(Path installed, String inside) {
+        try (var entries = Files.list(installed.resolve("lib"))) {
+            return entries.map(entry -> entry.getFileName().toString()).sorted()
+                    .map(name -> inside + "/lib/" + name).collect(Collectors.joining(File.pathSeparator));
+        } catch (IOException e) {
+            throw new IllegalStateException("the Java runtime in " + installed + " is unreadable", e);
+        }
+    }
+
+    private static List<Path> sources() {
+        ClassLoader loader = JavaRuntimeFiles.class.getClassLoader();
+        Set<Path> entries = new LinkedHashSet<>();
+        for (String anchor : ANCHORS) {
+            try {
+                Class<?> type = Class.forName(anchor, false, loader);
+                entries.add(Path.of(type.getProtectionDomain().getCodeSource().getLocation().toURI()));
+            } catch (ClassNotFoundException | URISyntaxException | NullPointerException e) {
+                throw new IllegalStateException("The managed Java runtime is incomplete: cannot locate " + anchor
+                        + " on the server's classpath (is ember-runtime-java built?)", e);
+            }
+        }
+        return new ArrayList<>(entries);
+    }
+
+    private static void copyTree(Path source, Path target) throws IOException {
+        if (Files.isRegularFile(source)) {
+            Files.copy(source, target, StandardCopyOption.REPLACE_EXISTING);
+            return;
+        }
+        Files.walkFileTree(source, new SimpleFileVisitor<>() {
+            @Override
+            public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) throws IOException {
+                Files.createDirectories(target.resolve(source.relativize(dir).toString()));
+                return FileVisitResult.CONTINUE;
+            }
+
+            @Override
+            public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
+                Files.copy(file, target.resolve(source.relativize(file).toString()),
+                        StandardCopyOption.REPLACE_EXISTING);
+                return FileVisitResult.CONTINUE;
+            }
+        });
+    }
+
+    /** Every environment's user id must read the runtime: directories 0755, files 0644. */
+    private static void makeReadable(Path directory) throws IOException {
+        try (var paths = Files.walk(directory)) {
+            for (Path path : paths.toList()) {
+                Files.setPosixFilePermissions(path, PosixFilePermissions.fromString(
+                        Files.isDirectory(path) ? "rwxr-xr-x" : "rw-r--r--"));
+            }
+        }
+    }
+
+    private static void deleteTree(Path directory) throws IOException {
+        if (!Files.exists(directory)) {
+            return;
+        }
+        try (var paths = Files.walk(directory)) {
+            for (Path path : paths.sorted((a, b) -> b.getNameCount() - a.getNameCount()).toList()) {
+                Files.delete(path);
+            }
+        }
+    }
+}

@@ -1,0 +1,28 @@
+package dev.ember.sandbox;
+
+import java.util.BitSet;
+
+/**
+ * Host user ids for environments, one each while it lives. Distinct ids keep environments from signalling or
+ * reading each other's processes, and make the per-user process limit (RLIMIT_NPROC) count per environment.
+ * The range is far above the ids distributions hand out to people and to rootless containers.
+ */
+final class UidPool {
+    static final int FIRST = 900_000;
+    static final int SIZE = 65_536;
+
+    private final BitSet taken = new BitSet(SIZE);
+
+    synchronized int acquire() {
+        int slot = taken.nextClearBit(0);
+        if (slot >= SIZE) {
+            throw new IllegalStateException("all " + SIZE + " environment user ids are in use");
+        }
+        taken.set(slot);
+        return FIRST + slot;
+    }
+
+    synchronized void release(int uid) {
+        taken.clear(uid - FIRST);
+    }
+}
