@@ -193,6 +193,11 @@ public final class ExecutionEnvironment {
             current = null;
         }
         drainOutput();
+        if (!(outcome instanceof EnvironmentOutcome.TimedOut) && confinement.outOfMemory()) {
+            // The OOM killer took one process (a child, say) and the runtime answered anyway: as on Lambda, the
+            // invocation failed with Runtime.OutOfMemory and the environment is not reused.
+            outcome = new EnvironmentOutcome.OutOfMemory();
+        }
         if (!(outcome instanceof EnvironmentOutcome.Response || outcome instanceof EnvironmentOutcome.Error)) {
             maxMemoryUsedMb(); // sampled while the process is still there, for the REPORT line
             destroy();

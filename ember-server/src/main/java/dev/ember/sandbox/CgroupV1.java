@@ -5,9 +5,11 @@ import java.lang.System.Logger.Level;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.locks.LockSupport;
 
 /**
@@ -18,7 +20,11 @@ import java.util.concurrent.locks.LockSupport;
 final class CgroupV1 implements CgroupTree {
     private static final System.Logger LOG = System.getLogger(CgroupV1.class.getName());
     private static final List<String> CONTROLLERS = List.of("memory", "cpu", "pids", "freezer");
-    private static final int CFS_PERIOD_US = 100_000;
+    /**
+     * 20 ms rather than the default 100 ms: a 128 MB function's share (7 %) then comes as 1.4 ms every 20 ms, so a
+     * short burst waits at most one short period instead of up to 93 ms.
+     */
+    private static final int CFS_PERIOD_US = 20_000;
 
     /** Controller name → this server's subtree in it. */
     private final Map<String, Path> subtrees;
@@ -62,7 +68,7 @@ final class CgroupV1 implements CgroupTree {
 
     /** Kills and removes the groups an earlier server on the same data directory left (it was killed). */
     private void reapLeftovers() throws IOException {
-        int reaped = 0;
+        Set<String> reaped = new HashSet<>();
         for (Path subtree : subtrees.values()) {
             try (var groups = Files.list(subtree)) {
                 for (Path group : groups.filter(Files::isDirectory).toList()) {
@@ -72,13 +78,13 @@ final class CgroupV1 implements CgroupTree {
                     }
                     CgroupFiles.killAll(group.resolve("cgroup.procs"));
                     if (CgroupFiles.removeDirectory(group, group.resolve("cgroup.procs"))) {
-                        reaped++;
+                        reaped.add(group.getFileName().toString()); // one environment has a group per controller
                     }
                 }
             }
         }
-        if (reaped > 0) {
-            LOG.log(Level.WARNING, "Removed {0} cgroup(s) of environments left by an earlier server", reaped);
+        if (!reaped.isEmpty()) {
+            LOG.log(Level.WARNING, "Removed {0} cgroup(s) of environments left by an earlier server", reaped.size());
         }
     }
 

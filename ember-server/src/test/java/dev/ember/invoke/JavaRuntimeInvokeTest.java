@@ -5,10 +5,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.ember.testing.EmberTestServer;
 import dev.ember.testing.Packages;
 import dev.ember.testing.handlers.Greeter;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Base64;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
@@ -83,17 +86,26 @@ class JavaRuntimeInvokeTest {
 
     @Test
     void officialRuntimeInterfaceClientRunsUnmodified() {
-        // The client and its dependencies, as its pom lists them (utils-lite is loaded on the error path only).
-        List<String> classpath = new ArrayList<>(Packages.classpathEntries(
-                "aws-lambda-java-runtime-interface-client", "aws-lambda-java-core", "aws-lambda-java-serialization",
-                "utils-lite"));
-        classpath.add("$LAMBDA_TASK_ROOT");
+        // The client and its dependencies, as its pom lists them (utils-lite is loaded on the error path only),
+        // packaged in the zip as a user deploys them: the sandbox shows nothing of the host's Maven repository.
+        Map<String, byte[]> entries = new LinkedHashMap<>();
+        for (String jar : Packages.classpathEntries("aws-lambda-java-runtime-interface-client",
+                "aws-lambda-java-core", "aws-lambda-java-serialization", "utils-lite")) {
+            try {
+                entries.put("lib/" + Path.of(jar).getFileName(), Files.readAllBytes(Path.of(jar)));
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
         String bootstrap = """
                 #!/bin/sh
                 exec %s --enable-native-access=ALL-UNNAMED -XX:+UseSerialGC -XX:TieredStopAtLevel=1 \\
-                  -cp "%s" com.amazonaws.services.lambda.runtime.api.client.AWSLambda "$_HANDLER"
-                """.formatted(Packages.java(), String.join(":", classpath));
-        byte[] zip = Packages.handlerJar(Map.of("bootstrap", bootstrap), Greeter.class);
+                  -cp "$LAMBDA_TASK_ROOT/lib/*:$LAMBDA_TASK_ROOT" \\
+                  com.amazonaws.services.lambda.runtime.api.client.AWSLambda "$_HANDLER"
+                """.formatted(Packages.java());
+        entries.put("bootstrap", bootstrap.getBytes(StandardCharsets.UTF_8));
+        entries.putAll(Packages.classes(Greeter.class));
+        byte[] zip = Packages.zip(entries);
         lambda.createFunction(b -> b.functionName("ric").runtime(Runtime.PROVIDED_AL2023)
                 .handler(Greeter.class.getName() + "::handleRequest").timeout(30)
                 .code(c -> c.zipFile(SdkBytes.fromByteArray(zip))));

@@ -1,7 +1,7 @@
 package dev.ember.invoke;
 
 import static dev.ember.testing.EmberTestServer.zip;
-import static dev.ember.testing.Bootstraps.pid;
+import static dev.ember.testing.Bootstraps.environment;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -70,7 +70,7 @@ class ProvidedRuntimeInvokeTest {
         assertThat(cold.statusCode()).isEqualTo(200);
         assertThat(cold.functionError()).isNull();
         assertThat(cold.executedVersion()).isEqualTo("$LATEST");
-        assertThat(cold.payload().asUtf8String()).startsWith("{\"echo\":{\"n\":1},\"pid\":");
+        assertThat(cold.payload().asUtf8String()).startsWith("{\"echo\":{\"n\":1},\"environment\":");
         String log = tail(cold);
         assertThat(log).contains("START RequestId: ").contains("Version: $LATEST").contains("handling ")
                 .contains("END RequestId: ").contains("Init Duration: ");
@@ -80,7 +80,7 @@ class ProvidedRuntimeInvokeTest {
 
         InvokeResponse warm = invoke("shell", "{\"n\":2}");
         assertThat(tail(warm)).doesNotContain("Init Duration");
-        assertThat(pid(warm)).isEqualTo(pid(cold));
+        assertThat(environment(warm)).isEqualTo(environment(cold));
     }
 
     @Test
@@ -228,14 +228,14 @@ class ProvidedRuntimeInvokeTest {
 
     @Test
     void childrenABootstrapLeavesBehindAreKilledWithIt() throws Exception {
-        Path pidFile = dataDir.resolveSibling(dataDir.getFileName() + "-orphan.pid");
-        deploy("parent", "#!/bin/sh\n(sleep 300 & echo $! > " + pidFile + ")\nsleep 0.2\nexit 1\n", 5);
+        // The orphan's host pid is found by its unique command line: inside a sandbox, pids are the sandbox's own.
+        String marker = "31" + ProcessHandle.current().pid();
+        deploy("parent", "#!/bin/sh\n(sleep " + marker + " &)\nsleep 0.2\nexit 1\n", 5);
 
         InvokeResponse response = invoke("parent", "{}");
         assertThat(response.payload().asUtf8String()).contains("Runtime.ExitError");
-        long orphan = Long.parseLong(Files.readString(pidFile).trim());
-        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10))
-                .until(() -> ProcessHandle.of(orphan).map(p -> !p.isAlive()).orElse(true));
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> ProcessHandle.allProcesses()
+                .noneMatch(p -> p.info().commandLine().orElse("").endsWith("sleep " + marker)));
     }
 
     @Test
@@ -254,12 +254,12 @@ class ProvidedRuntimeInvokeTest {
     @Test
     void publishingKeepsLatestWarm() {
         deploy("warm-after-publish", Bootstraps.ECHO, 5);
-        String before = pid(invoke("warm-after-publish", "{}"));
+        String before = environment(invoke("warm-after-publish", "{}"));
 
         lambda.publishVersion(b -> b.functionName("warm-after-publish"));
 
         InvokeResponse after = invoke("warm-after-publish", "{}");
-        assertThat(pid(after)).isEqualTo(before);
+        assertThat(environment(after)).isEqualTo(before);
         assertThat(tail(after)).doesNotContain("Init Duration");
     }
 }

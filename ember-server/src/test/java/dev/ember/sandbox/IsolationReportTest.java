@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -26,43 +27,77 @@ class IsolationReportTest {
         Files.setPosixFilePermissions(host.resolve(path), PosixFilePermissions.fromString("rwxr-xr-x"));
     }
 
-    private Mechanism row(IsolationReport report, String prefix) {
+    private static Mechanism row(IsolationReport report, String prefix) {
         return report.mechanisms().stream().filter(m -> m.name().startsWith(prefix)).findFirst().orElseThrow();
     }
 
-    @Test
-    void rootWithBubblewrapAndCgroupV1OffersEverythingButEnforcesOnlyWhatEmberDoesToday() throws IOException {
+    private void rootWithEverything() throws IOException {
         file("proc/self/status", "Name:\tjava\nUid:\t0\t0\t0\t0\n");
         file("proc/sys/user/max_user_namespaces", "96364\n");
-        executable("usr/bin/bwrap");
-        executable("usr/bin/setsid");
-        for (String controller : new String[] {"memory", "cpu", "pids", "freezer"}) {
+        for (String tool : List.of("bwrap", "setsid", "setpriv", "slirp4netns")) {
+            executable("usr/bin/" + tool);
+        }
+        for (String controller : List.of("memory", "cpu", "pids", "freezer")) {
             Files.createDirectories(host.resolve("sys/fs/cgroup").resolve(controller));
         }
-
-        IsolationReport report = IsolationReport.probe(host);
-
-        assertThat(report.mechanisms()).allMatch(Mechanism::available);
-        assertThat(row(report, "memory").name()).isEqualTo("memory (cgroup v1)");
-        assertThat(row(report, "kill the whole process group").enforced()).isTrue();
-        assertThat(report.notEnforced()).extracting(Mechanism::name)
-                .contains("read-only code, private /tmp, no host files", "memory (cgroup v1)");
-        assertThat(report.warning()).contains("not sandboxed yet").contains("freezer (cgroup v1)");
     }
 
     @Test
-    void unprivilegedHostWithoutBubblewrapSaysWhatIsMissing() throws IOException {
+    void rootWithBubblewrapAndCgroupV1EnforcesEverything() throws IOException {
+        rootWithEverything();
+
+        IsolationReport report = IsolationReport.probe(host);
+
+        assertThat(report.notEnforced()).isEmpty();
+        assertThat(report.mechanisms()).allMatch(Mechanism::available);
+        assertThat(row(report, "memory limit").name()).isEqualTo("memory limit (cgroup v1)");
+        assertThat(row(report, "frozen while idle").detail()).contains("freezer");
+        assertThat(row(report, "unprivileged user").detail()).contains("host uid of its own");
+    }
+
+    @Test
+    void turnedOffByTheOperatorSaysSo() throws IOException {
+        rootWithEverything();
+        var facts = IsolationReport.Host.probe(host);
+
+        IsolationReport report = IsolationReport.of(facts, false, List.of(), true);
+
+        assertThat(row(report, "read-only code").available()).isTrue();
+        assertThat(row(report, "read-only code").enforced()).isFalse();
+        assertThat(row(report, "memory limit").detail()).contains("--isolation none");
+        assertThat(row(report, "kill the whole process group").enforced()).isTrue();
+        assertThat(report.warning()).contains("NOT fully isolated").contains("frozen while idle");
+    }
+
+    @Test
+    void unprivilegedHostWithBubblewrapIsolatesFilesButNotResources() throws IOException {
         file("proc/self/status", "Uid:\t1000\t1000\t1000\t1000\n");
-        file("proc/sys/user/max_user_namespaces", "0\n");
+        file("proc/sys/user/max_user_namespaces", "100\n");
+        executable("usr/bin/bwrap");
         file("sys/fs/cgroup/cgroup.controllers", "cpu memory pids\n");
+
+        IsolationReport report = IsolationReport.probe(host);
+
+        assertThat(row(report, "read-only code").enforced()).isTrue();
+        assertThat(row(report, "own PID").enforced()).isTrue();
+        assertThat(row(report, "unprivileged user").detail()).contains("user namespace");
+        assertThat(row(report, "network").enforced()).isFalse();
+        assertThat(row(report, "network").detail()).contains("needs root");
+        assertThat(row(report, "memory limit").name()).isEqualTo("memory limit (cgroup v2)");
+        assertThat(row(report, "memory limit").detail()).isEqualTo("needs root or a delegated cgroup");
+        assertThat(row(report, "outbound").detail()).contains("apt-get install slirp4netns");
+    }
+
+    @Test
+    void hostWithoutBubblewrapSaysWhatToInstall() throws IOException {
+        file("proc/self/status", "Uid:\t0\t0\t0\t0\n");
+        file("proc/sys/user/max_user_namespaces", "0\n");
 
         IsolationReport report = IsolationReport.probe(host);
 
         assertThat(row(report, "read-only code").available()).isFalse();
         assertThat(row(report, "read-only code").detail()).contains("apt-get install bubblewrap");
-        assertThat(row(report, "memory").name()).isEqualTo("memory (cgroup v2)");
-        assertThat(row(report, "memory").detail()).isEqualTo("needs root or a delegated cgroup");
-        assertThat(row(report, "freezer").detail()).isEqualTo("controller not mounted");
+        assertThat(row(report, "frozen while idle").detail()).isEqualTo("controller not mounted");
         assertThat(row(report, "kill the whole process group").enforced()).isFalse();
     }
 

@@ -2,6 +2,12 @@ package dev.ember.server;
 
 import static dev.ember.testing.EmberTestServer.zip;
 import static org.assertj.core.api.Assertions.assertThat;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.time.Duration;
+import org.awaitility.Awaitility;
+import dev.ember.sandbox.IsolationReport;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.ember.testing.Bootstraps;
 import dev.ember.testing.EmberTestServer;
@@ -55,9 +61,9 @@ class CrashRestartTest {
     }
 
     @Test
-    void runtimeProcessesOfAKilledServerAreKilledByTheNextOne() throws Exception {
+    void plainRuntimeProcessesOfAKilledServerAreKilledByTheNextOne() throws Exception {
         long runtimePid;
-        try (var server = ServerProcess.start(dataDir);
+        try (var server = ServerProcess.unsandboxed(dataDir);
              LambdaClient lambda = EmberTestServer.client(server.endpoint())) {
             lambda.createFunction(b -> b.functionName("pid").runtime(Runtime.PROVIDED_AL2023).handler("h")
                     .code(c -> c.zipFile(zip(Map.of("bootstrap", Bootstraps.shell("RESPONSE=$$"))))));
@@ -67,12 +73,46 @@ class CrashRestartTest {
         assertThat(ProcessHandle.of(runtimePid)).as("the runtime outlives a SIGKILLed server")
                 .hasValueSatisfying(p -> assertThat(p.isAlive()).isTrue());
 
-        try (var server = ServerProcess.start(dataDir)) {
+        try (var server = ServerProcess.unsandboxed(dataDir)) {
             var leftover = ProcessHandle.of(runtimePid);
             if (leftover.isPresent()) {
                 leftover.get().onExit().get(10, java.util.concurrent.TimeUnit.SECONDS);
             }
             assertThat(server.output()).contains("Killed 1 runtime process(es) left running by an earlier server");
+        }
+    }
+
+    @Test
+    void sandboxesDieWithAKilledServerAndTheNextOneRemovesTheirCgroups() throws Exception {
+        assumeTrue(IsolationReport.probe().notEnforced().isEmpty(), "needs a host that sandboxes fully");
+        long uid;
+        try (var server = ServerProcess.start(dataDir);
+             LambdaClient lambda = EmberTestServer.client(server.endpoint())) {
+            lambda.createFunction(b -> b.functionName("uid").runtime(Runtime.PROVIDED_AL2023).handler("h")
+                    .code(c -> c.zipFile(zip(Map.of("bootstrap", Bootstraps.shell("RESPONSE=$(id -u)"))))));
+            uid = Long.parseLong(lambda.invoke(b -> b.functionName("uid")).payload().asUtf8String());
+            server.kill();
+        }
+        // bubblewrap's --die-with-parent: the sandbox goes with the server, not at the next start.
+        Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> processesOf(uid) == 0);
+
+        try (var server = ServerProcess.start(dataDir)) {
+            assertThat(server.output()).contains("Removed 1 cgroup(s) of environments left by an earlier server");
+        }
+    }
+
+    /** Host processes running as {@code uid}. */
+    private static long processesOf(long uid) throws IOException {
+        try (var proc = Files.list(Path.of("/proc"))) {
+            return proc.filter(p -> p.getFileName().toString().chars().allMatch(Character::isDigit))
+                    .filter(p -> {
+                        try {
+                            return Files.readAllLines(p.resolve("status")).stream()
+                                    .anyMatch(line -> line.matches("Uid:\\s+" + uid + "\\s.*"));
+                        } catch (IOException | RuntimeException gone) {
+                            return false;
+                        }
+                    }).count();
         }
     }
 

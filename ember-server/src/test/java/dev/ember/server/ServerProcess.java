@@ -20,10 +20,10 @@ final class ServerProcess implements AutoCloseable {
     private final URI endpoint;
     private final StringBuilder output = new StringBuilder();
 
-    private ServerProcess(Path dataDir) throws IOException, InterruptedException {
+    private ServerProcess(Path dataDir, String isolation) throws IOException, InterruptedException {
         process = new ProcessBuilder(Packages.java(), "--enable-native-access=ALL-UNNAMED", "-cp",
                 System.getProperty("java.class.path"), "dev.ember.cli.EmberCli", "server", "--port", "0",
-                "--data-dir", dataDir.toString())
+                "--data-dir", dataDir.toString(), "--isolation", isolation)
                 .redirectErrorStream(true)
                 .start();
         var found = new CompletableFuture<URI>();
@@ -53,7 +53,12 @@ final class ServerProcess implements AutoCloseable {
     }
 
     static ServerProcess start(Path dataDir) throws IOException, InterruptedException {
-        return new ServerProcess(dataDir);
+        return new ServerProcess(dataDir, "sandbox");
+    }
+
+    /** A server whose runtimes are plain child processes ({@code --isolation none}). */
+    static ServerProcess unsandboxed(Path dataDir) throws IOException, InterruptedException {
+        return new ServerProcess(dataDir, "none");
     }
 
     URI endpoint() {

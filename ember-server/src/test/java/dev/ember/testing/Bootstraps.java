@@ -24,16 +24,19 @@ public final class Bootstraps {
                 """.formatted(body.indent(2).stripTrailing());
     }
 
-    /** Echoes the event back as {@code {"echo": EVENT, "pid": PID}}, logging a line per invocation. */
+    /**
+     * Echoes the event back as {@code {"echo": EVENT, "environment": LOG_STREAM}}, logging a line per invocation.
+     * The log stream name is unique per environment (pids are not: in sandboxes every runtime is pid 2).
+     */
     public static final String ECHO = shell("""
             echo "handling $REQUEST_ID"
-            RESPONSE="{\\"echo\\":$EVENT,\\"pid\\":$$}"
+            RESPONSE="{\\"echo\\":$EVENT,\\"environment\\":\\"$AWS_LAMBDA_LOG_STREAM_NAME\\"}"
             """);
 
-    /** The pid an {@link #ECHO} runtime reported: tells one environment from another. */
-    public static String pid(InvokeResponse response) {
+    /** The environment an {@link #ECHO} runtime reported: tells one environment from another. */
+    public static String environment(InvokeResponse response) {
         String body = response.payload().asUtf8String();
-        return body.substring(body.indexOf("\"pid\":") + 6, body.length() - 1);
+        return body.substring(body.indexOf("\"environment\":") + 14, body.length() - 1);
     }
 
     /** A Python 3 runtime using only the standard library. */

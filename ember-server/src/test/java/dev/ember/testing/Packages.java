@@ -24,6 +24,13 @@ public final class Packages {
      * a {@code bootstrap}).
      */
     public static byte[] handlerJar(Map<String, String> files, Class<?>... handlers) {
+        Map<String, byte[]> entries = classes(handlers);
+        files.forEach((name, text) -> entries.put(name, text.getBytes(StandardCharsets.UTF_8)));
+        return zip(entries);
+    }
+
+    /** The compiled classes of {@code handlers}, by their path in a jar. */
+    public static Map<String, byte[]> classes(Class<?>... handlers) {
         Map<String, byte[]> entries = new LinkedHashMap<>();
         for (Class<?> handler : handlers) {
             String resource = handler.getName().replace('.', '/') + ".class";
@@ -33,8 +40,7 @@ public final class Packages {
                 throw new UncheckedIOException(e);
             }
         }
-        files.forEach((name, text) -> entries.put(name, text.getBytes(StandardCharsets.UTF_8)));
-        return zip(entries);
+        return entries;
     }
 
     /** A zip holding the compiled classes of the given test handler classes. */
