@@ -4,6 +4,7 @@ import dev.ember.lambda.Arns;
 import dev.ember.lambda.FunctionRef;
 import dev.ember.lambda.LambdaException;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
@@ -97,6 +98,10 @@ final class ConfigurationRules {
         new Violations().range("maxItems", maxItems, 1, 10_000).throwIfAny();
     }
 
+    /** Ember's setting for outbound network access, an environment variable so that AWS's clients can set it. */
+    static final String NETWORK_VARIABLE = "EMBER_NETWORK";
+    private static final List<String> NETWORK_VALUES = List.of("none", "outbound");
+
     private static void checkEnvironment(Map<String, String> variables) {
         Set<String> reserved = new TreeSet<>(variables.keySet());
         reserved.retainAll(RESERVED_KEYS);
@@ -105,6 +110,11 @@ final class ConfigurationRules {
                     + "environment variables you have provided contains reserved keys that are currently not "
                     + "supported for modification. Reserved keys used in this request: %s",
                     String.join(", ", reserved));
+        }
+        String network = variables.get(NETWORK_VARIABLE);
+        if (network != null && !NETWORK_VALUES.contains(network)) {
+            throw LambdaException.invalid("%s must be one of %s (outbound network access of the function's "
+                    + "environments; none when unset), was '%s'", NETWORK_VARIABLE, NETWORK_VALUES, network);
         }
         long size = 0;
         for (Map.Entry<String, String> variable : variables.entrySet()) {
