@@ -1,5 +1,6 @@
 package dev.ember.bench;
 
+import dev.ember.bench.sandbox.SandboxBenchmark;
 import dev.ember.bench.warm.WarmBenchmark;
 import java.time.Duration;
 import java.util.List;
@@ -11,7 +12,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** {@code ./ember bench ...}: benchmarks that print their results beside a baseline measured in the same run. */
-@Command(name = "ember bench", mixinStandardHelpOptions = true, subcommands = BenchCommand.Warm.class,
+@Command(name = "ember bench", mixinStandardHelpOptions = true, subcommands = {BenchCommand.Warm.class, BenchCommand.Sandbox.class},
         description = "Benchmarks; each compares against a baseline measured in the same run.")
 public final class BenchCommand implements Runnable {
 
@@ -30,7 +31,7 @@ public final class BenchCommand implements Runnable {
     /** {@code ./ember bench warm}. */
     @Command(name = "warm", mixinStandardHelpOptions = true,
             description = "Warm invoke latency and throughput of a no-op function (provided and java25) at "
-                    + "several concurrencies, beside a raw loopback HTTP echo.")
+                    + "several concurrencies, sandboxed and as plain processes, beside a raw loopback HTTP echo.")
     static final class Warm implements Callable<Integer> {
         @Option(names = "--json", description = "Print JSON only.")
         boolean json;
@@ -94,6 +95,36 @@ public final class BenchCommand implements Runnable {
                         .append("%.2f".formatted(measured.get(i).p50Micros() / baseline.get(i).p50Micros()));
             }
             return out.toString();
+        }
+    }
+
+    /** {@code ./ember bench sandbox}. */
+    @Command(name = "sandbox", mixinStandardHelpOptions = true,
+            description = "What a sandbox adds to a cold start: first invocations of a provided no-op, sandboxed "
+                    + "and as plain processes, in the same run.")
+    static final class Sandbox implements Callable<Integer> {
+        @Option(names = "--json", description = "Print JSON only.")
+        boolean json;
+
+        @Option(names = "--cold-starts", defaultValue = "40", description = "Cold starts per side (default: "
+                + "${DEFAULT-VALUE}).")
+        int coldStarts;
+
+        @Override
+        public Integer call() throws Exception {
+            SandboxBenchmark.Result[] results = new SandboxBenchmark(coldStarts).run();
+            String jsonText = SandboxBenchmark.json(results[0], results[1], results[2]);
+            if (!json) {
+                System.out.printf("%-28s %8s %8s%n", "cold start", "p50 ms", "p95 ms");
+                System.out.printf("%-28s %8.2f %8.2f%n", "sandboxed", results[0].p50Ms(), results[0].p95Ms());
+                if (results[1] != null) {
+                    System.out.printf("%-28s %8.2f %8.2f%n", "sandboxed, rcu_expedited=1", results[1].p50Ms(),
+                            results[1].p95Ms());
+                }
+                System.out.printf("%-28s %8.2f %8.2f%n%n", "plain process", results[2].p50Ms(), results[2].p95Ms());
+            }
+            System.out.println(jsonText);
+            return 0;
         }
     }
 }

@@ -16,6 +16,7 @@ final class DoctorCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         spec.commandLine().getOut().print(IsolationReport.probe().table());
+        IsolationReport.hostTuning().ifPresent(advice -> spec.commandLine().getOut().println("\n" + advice));
         spec.commandLine().getOut().flush();
         return 0;
     }

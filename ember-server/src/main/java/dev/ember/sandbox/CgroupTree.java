@@ -27,6 +27,9 @@ sealed interface CgroupTree permits CgroupV1, CgroupV2 {
      */
     Cgroup create(String name, long memoryBytes, int millicores, int maxPids) throws IOException;
 
+    /** Removes this server's subtree, once its environments' groups are gone. */
+    void close();
+
     /**
      * The subtree of the server whose data directory hashes to {@code serverName}, under the host's cgroup file
      * system at {@code root}; null when this host has no usable controller (none mounted, or not writable).

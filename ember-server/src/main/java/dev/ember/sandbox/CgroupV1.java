@@ -106,6 +106,11 @@ final class CgroupV1 implements CgroupTree {
         }
     }
 
+    @Override
+    public void close() {
+        subtrees.values().forEach(subtree -> CgroupFiles.removeDirectory(subtree, subtree.resolve("cgroup.procs")));
+    }
+
     static final class Group implements Cgroup {
         private final Map<String, Path> dirs;
         private final CgroupFiles.OpenFile freezerState;

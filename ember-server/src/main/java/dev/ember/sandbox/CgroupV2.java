@@ -114,6 +114,11 @@ final class CgroupV2 implements CgroupTree {
         }
     }
 
+    @Override
+    public void close() {
+        CgroupFiles.removeDirectory(subtree, subtree.resolve("cgroup.procs"));
+    }
+
     static final class Group implements Cgroup {
         private final Path dir;
         private final CgroupFiles.OpenFile freeze;

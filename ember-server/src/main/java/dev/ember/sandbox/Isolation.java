@@ -38,7 +38,7 @@ import java.util.function.Function;
  * Without root, bubblewrap still isolates files and processes (in a user namespace) but not network or resources.
  * Without bubblewrap, or with {@link #none()}, runtimes are plain child processes.
  */
-public final class Isolation {
+public final class Isolation implements AutoCloseable {
     /** Where the function's code is, inside a sandbox (Lambda's {@code LAMBDA_TASK_ROOT}). */
     public static final String TASK_ROOT = "/var/task";
     /** Where the runtime's own files are, inside a sandbox (Lambda's {@code LAMBDA_RUNTIME_DIR}). */
@@ -70,23 +70,22 @@ public final class Isolation {
     private final Path rootfs;
     private final boolean slirp;
     private final UidPool uids = new UidPool();
-    private final int hostNetwork; // a descriptor of the host's network namespace, or -1
+    private final Cleanups cleanups = new Cleanups();
 
     private Isolation(IsolationReport report, boolean sandbox, boolean root, CgroupTree cgroups, Path rootfs,
-                      boolean slirp, int hostNetwork) {
+                      boolean slirp) {
         this.report = report;
         this.sandbox = sandbox;
         this.root = root;
         this.cgroups = cgroups;
         this.rootfs = rootfs;
         this.slirp = slirp;
-        this.hostNetwork = hostNetwork;
     }
 
     /** Plain child processes, whatever the host offers (for comparison in benchmarks, or by the operator's choice). */
     public static Isolation none() {
         var host = IsolationReport.Host.probe(Path.of("/"));
-        return new Isolation(IsolationReport.of(host, false, List.of(), true), false, false, null, null, false, -1);
+        return new Isolation(IsolationReport.of(host, false, List.of(), true), false, false, null, null, false);
     }
 
     /**
@@ -97,17 +96,15 @@ public final class Isolation {
         var host = IsolationReport.Host.probe(Path.of("/"));
         boolean root = host.root();
         if (!host.canSandbox()) {
-            return new Isolation(IsolationReport.of(host, false, List.of(), false), false, root, null, null, false,
-                    -1);
+            return new Isolation(IsolationReport.of(host, false, List.of(), false), false, root, null, null, false);
         }
         try {
             Files.createDirectories(sandboxDirectory);
             Path rootfs = Rootfs.prepare(sandboxDirectory.resolve("rootfs"), Path.of("/"));
             CgroupTree cgroups = root ? CgroupTree.open(Path.of("/"), serverName(sandboxDirectory)) : null;
             boolean slirp = root && host.slirp();
-            int hostNetwork = root ? Launcher.shared().run(() -> Linux.open("/proc/thread-self/ns/net")) : -1;
             var report = IsolationReport.of(host, true, cgroups == null ? List.of() : cgroups.controllers(), false);
-            return new Isolation(report, true, root, cgroups, rootfs, slirp, hostNetwork);
+            return new Isolation(report, true, root, cgroups, rootfs, slirp);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot prepare sandboxes in " + sandboxDirectory, e);
         }
@@ -172,7 +169,8 @@ public final class Isolation {
                                 openEndpoint.apply(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0)));
                         return new Launched(builder.start(), null);
                     });
-            return new Sandboxed(launched.process(), launched.network(), cgroup, steady, uid, uids::release);
+            return new Sandboxed(launched.process(), launched.network(), cgroup, steady, uid, uids::release,
+                    cleanups);
         } catch (IOException | RuntimeException e) {
             if (cgroup != null) {
                 cgroup.remove();
@@ -202,7 +200,7 @@ public final class Isolation {
                     new InetSocketAddress(InetAddress.getLoopbackAddress(), RUNTIME_API_PORT)));
             if (spec.outboundNetwork() && slirp) {
                 ownNetwork = Linux.open("/proc/thread-self/ns/net");
-                Linux.setNetwork(hostNetwork); // slirp4netns must live in the host's namespace to reach out
+                Linux.setNetwork(Launcher.shared().hostNetwork()); // slirp4netns must live in the host's namespace to reach out
                 network = startSlirp(ownNetwork, procs);
                 Linux.setNetwork(ownNetwork);
                 awaitRoute(network);
@@ -217,7 +215,7 @@ public final class Isolation {
             if (ownNetwork >= 0) {
                 Linux.close(ownNetwork);
             }
-            Linux.setNetwork(hostNetwork);
+            Linux.setNetwork(Launcher.shared().hostNetwork());
         }
     }
 
@@ -323,6 +321,18 @@ public final class Isolation {
         environment.clear();
         environment.putAll(new HashMap<>(spec.environment()));
         return builder;
+    }
+
+    /**
+     * Waits for environments being torn down (the caller destroyed them all) and removes this server's control
+     * groups.
+     */
+    @Override
+    public void close() {
+        cleanups.await(10);
+        if (cgroups != null) {
+            cgroups.close();
+        }
     }
 
     /** Logs, once at start, every mechanism this server does not enforce. */

@@ -3,6 +3,7 @@ package dev.ember.sandbox;
 import java.io.IOException;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.FutureTask;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -18,9 +19,21 @@ final class Launcher {
     private static final Launcher SHARED = new Launcher();
 
     private final BlockingQueue<FutureTask<?>> tasks = new LinkedBlockingQueue<>();
+    private final CountDownLatch started = new CountDownLatch(1);
+    private volatile int hostNetwork = -1;
 
     private Launcher() {
         Thread.ofPlatform().daemon().name("ember-sandbox-launcher").start(this::loop);
+    }
+
+    /** A descriptor of the network namespace the launcher thread started in (the host's), or -1. */
+    int hostNetwork() {
+        try {
+            started.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return hostNetwork;
     }
 
     /** The launcher of this JVM: one thread serves every server in it, and stays for the JVM's lifetime. */
@@ -48,6 +61,15 @@ final class Launcher {
     }
 
     private void loop() {
+        // Opened here, not through run(): a task submitted from the constructor would wait for this class's
+        // initialisation, which waits for the constructor.
+        try {
+            hostNetwork = Linux.open("/proc/thread-self/ns/net");
+        } catch (IOException | RuntimeException e) {
+            hostNetwork = -1;
+        } finally {
+            started.countDown();
+        }
         while (true) {
             try {
                 tasks.take().run();

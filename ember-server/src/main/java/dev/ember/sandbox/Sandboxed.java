@@ -14,16 +14,19 @@ final class Sandboxed implements Confinement {
     private final int steadyMillicores;
     private final int uid;
     private final IntConsumer releaseUid;
+    private final Cleanups cleanups;
     private final AtomicBoolean destroyed = new AtomicBoolean();
     private long lastPeakBytes;
 
-    Sandboxed(Process process, Process network, Cgroup cgroup, int steadyMillicores, int uid, IntConsumer releaseUid) {
+    Sandboxed(Process process, Process network, Cgroup cgroup, int steadyMillicores, int uid, IntConsumer releaseUid,
+              Cleanups cleanups) {
         this.process = process;
         this.network = network;
         this.cgroup = cgroup;
         this.steadyMillicores = steadyMillicores;
         this.uid = uid;
         this.releaseUid = releaseUid;
+        this.cleanups = cleanups;
     }
 
     @Override
@@ -78,7 +81,7 @@ final class Sandboxed implements Confinement {
         if (network != null) {
             network.destroyForcibly();
         }
-        Thread.ofVirtual().name("sandbox-cleanup").start(() -> {
+        cleanups.run(() -> {
             if (cgroup != null) {
                 cgroup.remove();
             } else {

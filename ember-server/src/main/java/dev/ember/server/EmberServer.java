@@ -58,7 +58,9 @@ public final class EmberServer implements AutoCloseable {
                     FunctionRegistry.open(database, dataDir.resolve("code"), options.arns(), clock));
             FunctionLogs logs = track(resources,
                     FunctionLogs.onDisk(dataDir.resolve("logs"), clock, LOG_FILE_BYTES, LOG_FILES_KEPT));
-            Isolation isolation = options.sandbox() ? Isolation.forHost(dataDir.resolve("sandbox")) : Isolation.none();
+            // Tracked before the invoker, so it closes after every environment is destroyed.
+            Isolation isolation = track(resources, options.sandbox() ? Isolation.forHost(dataDir.resolve("sandbox"))
+                    : Isolation.none());
             var environments = new EnvironmentFactory(registry, options.arns(), isolation, dataDir.resolve("run"),
                     dataDir.resolve("runtime"));
             var pool = new WarmPool(KeepAlivePolicy.fixed(options.keepAlive()), clock);

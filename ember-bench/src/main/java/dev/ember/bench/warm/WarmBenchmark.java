@@ -1,16 +1,14 @@
 package dev.ember.bench.warm;
 
 import com.sun.net.httpserver.HttpServer;
+import dev.ember.bench.BenchFunctions;
 import dev.ember.bench.ClosedLoop;
 import dev.ember.bench.LoadResult;
+import dev.ember.bench.NoOpHandler;
 import dev.ember.bench.WrkLoad;
 import dev.ember.server.EmberServer;
 import dev.ember.server.ServerOptions;
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
-import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -21,13 +19,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Executors;
-import java.util.zip.ZipEntry;
-import java.util.zip.ZipOutputStream;
 
 /**
  * The warm path, end to end: a warm no-op function (shell bootstrap and java25) invoked over HTTP on loopback at
@@ -60,19 +55,30 @@ public final class WarmBenchmark {
         this.load = load;
     }
 
-    /** Runs everything; returns the results by series name ({@code baseline}, {@code provided}, {@code java25}). */
+    /**
+     * Runs everything; returns the results by series name: {@code baseline}, then {@code provided} and
+     * {@code java25} in sandboxes, then the same functions as plain processes ({@code provided-plain},
+     * {@code java25-plain}) — the difference is what the sandbox adds to a warm invocation (freeze and thaw, the
+     * environment's own network namespace).
+     */
     public Map<String, List<LoadResult>> run() throws Exception {
         Map<String, List<LoadResult>> results = new LinkedHashMap<>();
         results.put("baseline", baseline());
-        Path dataDir = Files.createTempDirectory("ember-bench-warm");
-        int limit = concurrencies.stream().mapToInt(Integer::intValue).max().orElse(1) + 8;
-        try (EmberServer server = EmberServer.start(ServerOptions.defaults().withPort(0).withDataDir(dataDir)
-                .withConcurrencyLimit(limit))) {
-            URI endpoint = server.endpoint();
-            deploy(endpoint, "noop-shell", "provided.al2023", "none", zip(Map.of("bootstrap", bashBootstrap())));
-            deploy(endpoint, "noop-java", "java25", NoOpHandler.class.getName(), handlerJar());
-            results.put("provided", series(endpoint.resolve("/2015-03-31/functions/noop-shell/invocations")));
-            results.put("java25", series(endpoint.resolve("/2015-03-31/functions/noop-java/invocations")));
+        for (boolean sandbox : new boolean[] {true, false}) {
+            Path dataDir = Files.createTempDirectory("ember-bench-warm");
+            int limit = concurrencies.stream().mapToInt(Integer::intValue).max().orElse(1) + 8;
+            try (EmberServer server = EmberServer.start(ServerOptions.defaults().withPort(0).withDataDir(dataDir)
+                    .withConcurrencyLimit(limit).withSandbox(sandbox))) {
+                URI endpoint = server.endpoint();
+                BenchFunctions.deploy(client, endpoint, "noop-shell", "provided.al2023", "none",
+                        BenchFunctions.bashNoOp());
+                BenchFunctions.deploy(client, endpoint, "noop-java", "java25", NoOpHandler.class.getName(),
+                        BenchFunctions.javaNoOp());
+                String suffix = sandbox ? "" : "-plain";
+                results.put("provided" + suffix,
+                        series(endpoint.resolve("/2015-03-31/functions/noop-shell/invocations")));
+                results.put("java25" + suffix, series(endpoint.resolve("/2015-03-31/functions/noop-java/invocations")));
+            }
         }
         return results;
     }
@@ -132,49 +138,4 @@ public final class WarmBenchmark {
         }
     }
 
-    private void deploy(URI endpoint, String name, String runtime, String handler, byte[] zip) throws Exception {
-        String body = "{\"FunctionName\":\"%s\",\"Runtime\":\"%s\",\"Handler\":\"%s\",\"MemorySize\":256,"
-                .formatted(name, runtime, handler)
-                + "\"Timeout\":30,\"Code\":{\"ZipFile\":\"" + Base64.getEncoder().encodeToString(zip) + "\"}}";
-        HttpResponse<String> created = client.send(HttpRequest.newBuilder(endpoint.resolve("/2015-03-31/functions"))
-                .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
-        if (created.statusCode() != 201) {
-            throw new IllegalStateException("deploying " + name + " failed: " + created.body());
-        }
-    }
-
-    /**
-     * The provided no-op: a runtime in pure bash over {@code /dev/tcp}, so no process is spawned per invocation (a
-     * curl-based bootstrap spends ~30 ms per invocation on fork/exec here, which would measure the shell, not Ember).
-     */
-    private static byte[] bashBootstrap() {
-        try (InputStream in = WarmBenchmark.class.getResourceAsStream("bash-noop-bootstrap")) {
-            return in.readAllBytes();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
-    private static byte[] handlerJar() {
-        String resource = NoOpHandler.class.getName().replace('.', '/') + ".class";
-        try (InputStream in = NoOpHandler.class.getClassLoader().getResourceAsStream(resource)) {
-            return zip(Map.of(resource, in.readAllBytes()));
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
-    private static byte[] zip(Map<String, byte[]> files) {
-        var bytes = new ByteArrayOutputStream();
-        try (var zip = new ZipOutputStream(bytes)) {
-            for (var file : files.entrySet()) {
-                zip.putNextEntry(new ZipEntry(file.getKey()));
-                zip.write(file.getValue());
-                zip.closeEntry();
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return bytes.toByteArray();
-    }
 }

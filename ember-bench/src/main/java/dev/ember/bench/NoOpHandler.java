@@ -1,4 +1,4 @@
-package dev.ember.bench.warm;
+package dev.ember.bench;
 
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
