@@ -81,8 +81,22 @@ public final class BenchCommand implements Runnable {
             String ratios = results.entrySet().stream().filter(e -> !e.getKey().equals("baseline"))
                     .map(e -> "\"" + e.getKey() + "\":{" + ratio(e.getValue(), baseline) + "}")
                     .collect(Collectors.joining(","));
+            // What the sandbox adds to a warm invocation (freeze and thaw, its own network namespace, cgroups).
+            String sandbox = results.keySet().stream().filter(name -> results.containsKey(name + "-plain"))
+                    .map(name -> "\"" + name + "\":{" + difference(results.get(name), results.get(name + "-plain"))
+                            + "}")
+                    .collect(Collectors.joining(","));
             return "{\"benchmark\":\"warm\",\"client\":\"" + client + "\",\"series\":{" + series
-                    + "},\"p50RatioToBaseline\":{" + ratios + "}}";
+                    + "},\"p50RatioToBaseline\":{" + ratios + "},\"sandboxAddsP50Micros\":{" + sandbox + "}}";
+        }
+
+        private static String difference(List<LoadResult> sandboxed, List<LoadResult> plain) {
+            StringBuilder out = new StringBuilder();
+            for (int i = 0; i < sandboxed.size(); i++) {
+                out.append(i > 0 ? "," : "").append('"').append(sandboxed.get(i).concurrency()).append("\":")
+                        .append("%.0f".formatted(sandboxed.get(i).p50Micros() - plain.get(i).p50Micros()));
+            }
+            return out.toString();
         }
 
         private static String ratio(List<LoadResult> measured, List<LoadResult> baseline) {
