@@ -253,20 +253,22 @@ public final class Isolation implements AutoCloseable {
     }
 
     /**
-     * {@code sh -c WRAPPER} (joins the control groups, sets the rlimits, execs) then bubblewrap, then, when root,
-     * setpriv inside the sandbox to drop to the environment's own user id with no capabilities.
+     * As root: {@code sh -c WRAPPER} (joins the control groups, sets the rlimits, execs) then bubblewrap, then setpriv
+     * inside the sandbox to drop to the environment's own user id with no capabilities. Without root: bubblewrap in
+     * a user namespace of its own, and the wrapper inside it: a per-user process limit set <em>before</em> the user
+     * namespace exists would count every process of the server's user (its own threads included) against it.
      */
     private List<String> command(LaunchSpec spec, List<Path> procs, int uid) {
-        List<String> command = new ArrayList<>(List.of("/bin/sh", "-c", WRAPPER, "ember-sandbox",
-                Integer.toString(MAX_FILES), Integer.toString(MAX_PROCESSES)));
+        List<String> limits = List.of("/bin/sh", "-c", WRAPPER, "ember-sandbox", Integer.toString(MAX_FILES),
+                Integer.toString(MAX_PROCESSES));
+        List<String> command = new ArrayList<>();
         if (root) {
+            command.addAll(limits);
             procs.forEach(file -> command.add(file.toString()));
+            command.add("--");
         }
-        command.add("--");
         command.add(BWRAP);
         if (!root) {
-            // Unprivileged bubblewrap maps the server's uid into a user namespace of its own; rlimits then count
-            // per namespace, so the wrapper's limits do not add up across environments.
             command.addAll(List.of("--unshare-user", "--disable-userns", "--uid", "993", "--gid", "990"));
         }
         command.addAll(List.of("--unshare-pid", "--unshare-ipc", "--unshare-uts", "--unshare-cgroup-try",
@@ -291,6 +293,9 @@ public final class Isolation implements AutoCloseable {
         if (root) {
             command.addAll(List.of(SETPRIV, "--reuid=" + uid, "--regid=" + uid, "--clear-groups",
                     "--inh-caps=-all", "--bounding-set=-all", "--no-new-privs", "--"));
+        } else {
+            command.addAll(limits);
+            command.add("--");
         }
         command.addAll(spec.command());
         return command;

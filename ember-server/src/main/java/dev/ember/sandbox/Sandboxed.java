@@ -16,6 +16,7 @@ final class Sandboxed implements Confinement {
     private final IntConsumer releaseUid;
     private final Cleanups cleanups;
     private final AtomicBoolean destroyed = new AtomicBoolean();
+    private final ProcessTreeMemory processMemory; // when there is no memory controller
     private long lastPeakBytes;
 
     Sandboxed(Process process, Process network, Cgroup cgroup, int steadyMillicores, int uid, IntConsumer releaseUid,
@@ -27,6 +28,7 @@ final class Sandboxed implements Confinement {
         this.uid = uid;
         this.releaseUid = releaseUid;
         this.cleanups = cleanups;
+        this.processMemory = cgroup == null || cgroup.peakBytes() < 0 ? new ProcessTreeMemory(process) : null;
     }
 
     @Override
@@ -57,10 +59,13 @@ final class Sandboxed implements Confinement {
 
     @Override
     public synchronized long maxMemoryUsedBytes() {
-        if (cgroup != null && !destroyed.get()) {
+        if (processMemory != null) {
+            return processMemory.peakBytes();
+        }
+        if (!destroyed.get()) {
             lastPeakBytes = Math.max(lastPeakBytes, cgroup.peakBytes());
         }
-        return cgroup == null ? -1 : lastPeakBytes;
+        return lastPeakBytes;
     }
 
     @Override
@@ -78,6 +83,9 @@ final class Sandboxed implements Confinement {
             return;
         }
         process.destroyForcibly();
+        if (processMemory != null) {
+            processMemory.close();
+        }
         if (network != null) {
             network.destroyForcibly();
         }

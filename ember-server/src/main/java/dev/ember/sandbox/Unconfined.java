@@ -1,9 +1,7 @@
 package dev.ember.sandbox;
 
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.concurrent.TimeUnit;
 
 /**
  * A runtime started as a plain child process, when this host cannot sandbox (or the operator chose not to): it leads
@@ -13,18 +11,14 @@ import java.util.concurrent.TimeUnit;
 final class Unconfined implements Confinement {
     /** util-linux's setsid; without it environments are killed process by process. */
     static final String SETSID = Files.isExecutable(Path.of("/usr/bin/setsid")) ? "/usr/bin/setsid" : null;
-    private static final long CHILDREN_SAMPLE_NANOS = TimeUnit.SECONDS.toNanos(1);
 
     private final Process process;
-    private final PeakMemory peakMemory;
-    private long childrenSampledAt = System.nanoTime() - CHILDREN_SAMPLE_NANOS - 1;
-    private long childrenPeakKb;
-    private long lastBytes;
+    private final ProcessTreeMemory memory;
     private boolean destroyed;
 
     Unconfined(Process process) {
         this.process = process;
-        this.peakMemory = PeakMemory.of(process.pid());
+        this.memory = new ProcessTreeMemory(process);
     }
 
     @Override
@@ -47,25 +41,9 @@ final class Unconfined implements Confinement {
         // Never frozen.
     }
 
-    /** The runtime's own peak resident set plus its children's, sampled at most once a second. */
     @Override
-    public synchronized long maxMemoryUsedBytes() {
-        if (destroyed) {
-            return lastBytes;
-        }
-        long now = System.nanoTime();
-        if (now - childrenSampledAt > CHILDREN_SAMPLE_NANOS) {
-            // Walking the process tree scans all of /proc: done at most once a second, not per invocation.
-            childrenSampledAt = now;
-            long kb = 0;
-            for (ProcessHandle child : process.descendants().toList()) {
-                kb += peakResidentKb(child.pid());
-            }
-            childrenPeakKb = Math.max(childrenPeakKb, kb);
-        }
-        long own = peakMemory == null ? 0 : peakMemory.kilobytes();
-        lastBytes = Math.max(lastBytes, (own + childrenPeakKb) * 1024);
-        return lastBytes;
+    public long maxMemoryUsedBytes() {
+        return memory.peakBytes();
     }
 
     @Override
@@ -80,28 +58,13 @@ final class Unconfined implements Confinement {
                 return;
             }
             destroyed = true;
-            if (peakMemory != null) {
-                peakMemory.close();
-            }
         }
+        memory.close();
         if (SETSID == null) {
             process.descendants().forEach(ProcessHandle::destroyForcibly);
         } else {
             Linux.kill(-process.pid(), Linux.SIGKILL); // the group: children a bootstrap left behind too
         }
         process.destroyForcibly();
-    }
-
-    private static long peakResidentKb(long pid) {
-        try {
-            for (String line : Files.readAllLines(Path.of("/proc", Long.toString(pid), "status"))) {
-                if (line.startsWith("VmHWM:")) {
-                    return Long.parseLong(line.substring(6).replace("kB", "").trim());
-                }
-            }
-        } catch (IOException | RuntimeException e) {
-            // The process ended meanwhile.
-        }
-        return 0;
     }
 }

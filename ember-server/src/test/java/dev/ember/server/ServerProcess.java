@@ -7,6 +7,8 @@ import java.io.InputStreamReader;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
@@ -20,12 +22,13 @@ final class ServerProcess implements AutoCloseable {
     private final URI endpoint;
     private final StringBuilder output = new StringBuilder();
 
-    private ServerProcess(Path dataDir, String isolation) throws IOException, InterruptedException {
-        process = new ProcessBuilder(Packages.java(), "--enable-native-access=ALL-UNNAMED", "-cp",
-                System.getProperty("java.class.path"), "dev.ember.cli.EmberCli", "server", "--port", "0",
-                "--data-dir", dataDir.toString(), "--isolation", isolation)
-                .redirectErrorStream(true)
-                .start();
+    private ServerProcess(List<String> prefix, String classpath, Path dataDir, String isolation)
+            throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>(prefix);
+        command.addAll(List.of(Packages.java(), "--enable-native-access=ALL-UNNAMED", "-cp", classpath,
+                "dev.ember.cli.EmberCli", "server", "--port", "0", "--data-dir", dataDir.toString(),
+                "--isolation", isolation));
+        process = new ProcessBuilder(command).directory(dataDir.toFile()).redirectErrorStream(true).start();
         var found = new CompletableFuture<URI>();
         Thread.ofVirtual().start(() -> {
             try (var reader = new BufferedReader(new InputStreamReader(process.getInputStream(),
@@ -53,12 +56,18 @@ final class ServerProcess implements AutoCloseable {
     }
 
     static ServerProcess start(Path dataDir) throws IOException, InterruptedException {
-        return new ServerProcess(dataDir, "sandbox");
+        return new ServerProcess(List.of(), System.getProperty("java.class.path"), dataDir, "sandbox");
     }
 
     /** A server whose runtimes are plain child processes ({@code --isolation none}). */
     static ServerProcess unsandboxed(Path dataDir) throws IOException, InterruptedException {
-        return new ServerProcess(dataDir, "none");
+        return new ServerProcess(List.of(), System.getProperty("java.class.path"), dataDir, "none");
+    }
+
+    /** A server run by the unprivileged user {@code uid} (through setpriv), from {@code classpath}. */
+    static ServerProcess asUser(int uid, String classpath, Path dataDir) throws IOException, InterruptedException {
+        return new ServerProcess(List.of("/usr/bin/setpriv", "--reuid=" + uid, "--regid=" + uid, "--clear-groups",
+                "--"), classpath, dataDir, "sandbox");
     }
 
     URI endpoint() {
