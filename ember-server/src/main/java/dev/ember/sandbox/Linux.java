@@ -67,35 +67,33 @@ final class Linux {
 
     /** Moves the calling thread, and only it, into a new network namespace. */
     static void unshareNetwork() throws IOException {
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment state = arena.allocate(CALL_STATE);
-            check("unshare(CLONE_NEWNET)", (int) UNSHARE.invokeExact(state, CLONE_NEWNET), state);
-        } catch (IOException | RuntimeException | Error e) {
-            throw e;
-        } catch (Throwable e) {
-            throw new IllegalStateException(e);
-        }
+        checked("unshare(CLONE_NEWNET)", (arena, state) -> (int) UNSHARE.invokeExact(state, CLONE_NEWNET));
     }
 
     /** Moves the calling thread into the network namespace {@code fd} refers to. */
     static void setNetwork(int fd) throws IOException {
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment state = arena.allocate(CALL_STATE);
-            check("setns", (int) SETNS.invokeExact(state, fd, CLONE_NEWNET), state);
-        } catch (IOException | RuntimeException | Error e) {
-            throw e;
-        } catch (Throwable e) {
-            throw new IllegalStateException(e);
-        }
+        checked("setns", (arena, state) -> (int) SETNS.invokeExact(state, fd, CLONE_NEWNET));
     }
 
     /** Opens {@code path} read-only (close-on-exec) and returns the raw descriptor. */
     static int open(String path) throws IOException {
+        return checked("open " + path,
+                (arena, state) -> (int) OPEN.invokeExact(state, arena.allocateFrom(path), O_RDONLY_CLOEXEC));
+    }
+
+    /** One system call through a handle that captures errno. */
+    @FunctionalInterface
+    private interface SystemCall {
+        int call(Arena arena, MemorySegment callState) throws Throwable;
+    }
+
+    /** Makes {@code call}; a negative result is an IOException naming {@code what} and errno. */
+    private static int checked(String what, SystemCall call) throws IOException {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment state = arena.allocate(CALL_STATE);
-            int fd = (int) OPEN.invokeExact(state, arena.allocateFrom(path), O_RDONLY_CLOEXEC);
-            check("open " + path, fd, state);
-            return fd;
+            int result = call.call(arena, state);
+            check(what, result, state);
+            return result;
         } catch (IOException | RuntimeException | Error e) {
             throw e;
         } catch (Throwable e) {
