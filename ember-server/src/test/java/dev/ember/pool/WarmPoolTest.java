@@ -30,6 +30,7 @@ class WarmPoolTest {
     final TestClock clock = new TestClock(Instant.parse("2026-11-25T12:00:00Z"));
     Database database;
     FunctionRegistry registry;
+    Isolation isolation;
     EnvironmentFactory factory;
     WarmPool pool;
 
@@ -37,14 +38,16 @@ class WarmPoolTest {
     void setUp() {
         database = Database.open(dir);
         registry = FunctionRegistry.open(database, dir.resolve("code"), Arns.defaults(), clock);
-        factory = new EnvironmentFactory(registry, Arns.defaults(), Isolation.forHost(dir.resolve("sandbox")),
-                dir.resolve("run"), dir.resolve("runtime"));
+        isolation = Isolation.forHost(dir.resolve("sandbox"));
+        factory = new EnvironmentFactory(registry, Arns.defaults(), isolation, dir.resolve("run"),
+                dir.resolve("runtime"));
         pool = new WarmPool(KeepAlivePolicy.fixed(Duration.ofMinutes(10)), clock);
     }
 
     @AfterEach
     void tearDown() {
         pool.close();
+        isolation.close();
         registry.close();
         database.close();
     }

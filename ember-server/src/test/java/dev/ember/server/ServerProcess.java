@@ -86,8 +86,12 @@ final class ServerProcess implements AutoCloseable {
         process.waitFor(30, TimeUnit.SECONDS);
     }
 
+    /** SIGTERM: the server shuts down as on Ctrl-C, removing its environments and their cgroups. */
     @Override
     public void close() throws InterruptedException {
-        kill();
+        process.destroy();
+        if (!process.waitFor(30, TimeUnit.SECONDS)) {
+            kill();
+        }
     }
 }
