@@ -27,7 +27,7 @@ import picocli.CommandLine.UnmatchedArgumentException;
         description = "Ember: a self-hosted serverless platform that speaks AWS Lambda's APIs.",
         subcommands = {ServerCommand.class, DeployCommand.class, ListCommand.class, InfoCommand.class,
             InvokeCommand.class, LogsCommand.class, PublishCommand.class, AliasCommand.class, RemoveCommand.class,
-            DoctorCommand.class, CommandLine.HelpCommand.class},
+            DoctorCommand.class, TraceCommand.class, SimulateCommand.class, CommandLine.HelpCommand.class},
         footer = {"",
             "Handled by the ./ember launcher itself:",
             "  test       Install what the tests need, then run the whole test suite.",

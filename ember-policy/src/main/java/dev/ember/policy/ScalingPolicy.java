@@ -1,0 +1,74 @@
+package dev.ember.policy;
+
+/**
+ * Decides, per function, how long idle execution environments are kept and which are started ahead of demand.
+ * Time is the caller's, in milliseconds: the live server passes its clock's, the simulator its trace's.
+ *
+ * <p>Pure and deterministic: no I/O, no threads, no clock of its own; the live server and the trace simulator drive
+ * the same implementations. Not thread-safe: the caller serialises calls.
+ */
+public interface ScalingPolicy {
+
+    /** Its name in reports: {@code fixed}, {@code hybrid}, {@code ember}. */
+    String name();
+
+    /** An invocation of {@code function} arrived at {@code now} (warm or cold). */
+    void onArrival(String function, long now);
+
+    /** An invocation of {@code function} ended at {@code now}; {@code running} are still in flight. */
+    void onEnd(String function, long now, int running);
+
+    /**
+     * What to do with an environment of {@code function} that became idle at {@code now}.
+     *
+     * @param idle how many other environments of the function are idle already
+     */
+    IdleDecision onIdle(String function, long now, int idle);
+
+    /**
+     * How many environments of {@code function} (busy and idle) should exist at {@code now}, ahead of demand; asked
+     * once a minute. Policies that do not forecast concurrency answer 0.
+     */
+    default int warmTarget(String function, long now) {
+        return 0;
+    }
+
+    /**
+     * What happens to an idle environment.
+     *
+     * @param keepAliveMillis   how long it stays idle before it is evicted (0: evicted at once)
+     * @param prewarmAfterMillis when positive, a new environment is started this long after now
+     * @param prewarmKeepMillis  how long that pre-warmed environment is then kept
+     */
+    record IdleDecision(long keepAliveMillis, long prewarmAfterMillis, long prewarmKeepMillis) {
+        /** Kept for {@code millis}, nothing pre-warmed. */
+        public static IdleDecision keep(long millis) {
+            return new IdleDecision(millis, 0, 0);
+        }
+    }
+
+    /** The AWS-era baseline: every idle environment kept for {@code keepAliveMillis}. */
+    static ScalingPolicy fixed(long keepAliveMillis) {
+        return new FixedPolicy(keepAliveMillis);
+    }
+
+    /** Shahrad et al.'s hybrid histogram policy (ATC 2020), as published. */
+    static ScalingPolicy hybrid() {
+        return new HybridHistogramPolicy();
+    }
+
+    /** Ember's own: the hybrid histogram for when, a per-minute concurrency forecast for how many. */
+    static ScalingPolicy ember() {
+        return new EmberPolicy();
+    }
+
+    /** A policy by name: {@code fixed} (10 minutes), {@code hybrid} or {@code ember}. */
+    static ScalingPolicy named(String name) {
+        return switch (name) {
+            case "fixed" -> fixed(10 * 60_000L);
+            case "hybrid" -> hybrid();
+            case "ember" -> ember();
+            default -> throw new IllegalArgumentException("unknown policy '" + name + "': fixed, hybrid or ember");
+        };
+    }
+}
