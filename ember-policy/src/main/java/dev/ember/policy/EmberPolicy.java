@@ -4,11 +4,21 @@ import java.util.HashMap;
 import java.util.Map;
 
 /**
- * Ember's policy. When a function comes back is the hybrid histogram's question and answer; Ember adds how many:
- * it learns each function's peak concurrency per minute of the day (smoothed across days) and keeps that many
- * environments, scaled by a margin, from a few minutes before the minute they are needed, so a function that climbs
- * from 2 to 200 concurrent every evening finds its environments there. A forecast below two environments is left to
- * the histogram, which already keeps one.
+ * Ember's policy, built from what each function shows of itself:
+ * <ul>
+ *   <li><b>how many, ahead of time</b>: the peak concurrency of every minute of the day, smoothed across days; when it
+ *       forecasts a climb beyond what the last ten minutes needed, that many environments are started a few minutes
+ *       ahead (a function that goes from 2 to 200 concurrent every evening finds its environments there). Only while
+ *       the forecast has been accurate: functions whose days do not repeat are not forecast;
+ *   <li><b>how long, for busy functions</b> (a call a minute or more): the shortest keep-alive window that, counted
+ *       on the function's own concurrency over time, avoids about as many cold starts as ten minutes would
+ *       ({@link WindowChooser});
+ *   <li><b>when, for the others</b>: the hybrid histogram of idle times, pre-warming just before the next call; but
+ *       with too little history the platform's ten minutes, not four hours, and never longer than the memory is
+ *       worth (rent or buy: the function's cold-start time against its memory);
+ *   <li>environments a burst left beyond what is forecast go after a minute.
+ * </ul>
+ * Measured against the paper's hybrid policy and a fixed 10 minutes with {@code ./ember simulate} (README).
  */
 final class EmberPolicy implements ScalingPolicy {
     private static final int MINUTES_PER_DAY = 1440;
@@ -16,8 +26,14 @@ final class EmberPolicy implements ScalingPolicy {
     /** How far ahead environments are started: a cold start must be over before the minute begins. */
     private static final int LOOKAHEAD_MINUTES = 2;
     private static final double MARGIN = 1.10;
+    private static final double CLIMB = 1.2;
     private static final double DAY_WEIGHT = 0.5;
     private static final long EXTRA_KEEP_MILLIS = MINUTE;
+    private static final long DEFAULT_KEEP_MILLIS = 10 * MINUTE;
+    /** The exchange rate between idle memory and cold-start latency the policy optimises for. */
+    static final double GB_SECONDS_PER_COLD_SECOND = 1000;
+    /** Smoothing of the arrival rate: about the last 100 minutes count. */
+    private static final double RATE_DECAY = 0.99;
     /** Smoothing of the forecast's accuracy: about the last 100 minutes count. */
     private static final double ACCURACY_DECAY = 0.99;
     /** A forecast is used while its mean error stays below this share of the mean peak. */
@@ -33,10 +49,17 @@ final class EmberPolicy implements ScalingPolicy {
                     return inRange == 0 ? super.unrepresentative()
                             : IdleDecision.keep((long) (upperEdge(0.99) * 1.1));
                 }
+
+                /** Too little history to bet four hours of memory on: the platform default. */
+                @Override
+                IdleDecision tooFewSamples() {
+                    return IdleDecision.keep(DEFAULT_KEEP_MILLIS);
+                }
             };
         }
     };
     private final Map<String, Concurrency> concurrency = new HashMap<>();
+    private final Map<String, Long> breakEven = new HashMap<>();
 
     /** One function's peak concurrency by minute of the day. */
     static final class Concurrency {
@@ -44,6 +67,9 @@ final class EmberPolicy implements ScalingPolicy {
         long minute = -1;          // the minute being observed
         int peak;                  // its peak so far
         int running;
+        final WindowChooser windows = new WindowChooser();
+        int arrivals;              // in the minute being observed
+        double ratePerMinute;      // smoothed arrivals per minute
         int daysSeen;
         double error;              // smoothed |forecast - actual| per minute
         double level;              // smoothed actual peak per minute
@@ -62,6 +88,8 @@ final class EmberPolicy implements ScalingPolicy {
                     error = ACCURACY_DECAY * error + (1 - ACCURACY_DECAY) * Math.abs(byMinuteOfDay[slot] - peak);
                     level = ACCURACY_DECAY * level + (1 - ACCURACY_DECAY) * peak;
                 }
+                ratePerMinute = RATE_DECAY * ratePerMinute + (1 - RATE_DECAY) * arrivals;
+                arrivals = 0;
                 byMinuteOfDay[slot] = daysSeen == 0 ? peak
                         : DAY_WEIGHT * peak + (1 - DAY_WEIGHT) * byMinuteOfDay[slot];
                 if (slot == MINUTES_PER_DAY - 1) {
@@ -82,7 +110,8 @@ final class EmberPolicy implements ScalingPolicy {
                 most = Math.max(most, byMinuteOfDay[(int) ((current + ahead) % MINUTES_PER_DAY)]);
             }
             int target = (int) Math.ceil(most * MARGIN);
-            return target >= 2 ? target : 0;
+            // Only a climb beyond what the last ten minutes needed: that much the kept environments cover already.
+            return target >= 2 && target > CLIMB * windows.recentPeak(now) ? target : 0;
         }
     }
 
@@ -95,12 +124,34 @@ final class EmberPolicy implements ScalingPolicy {
         return "ember";
     }
 
+    /**
+     * Rent or buy: an idle environment is worth keeping while the memory it holds costs less than the cold start it
+     * may save. With {@link #GB_SECONDS_PER_COLD_SECOND}, a 128 MB function whose cold start takes 1 s is kept at most
+     * 8 minutes on a guess, a 2 GB one 30 seconds.
+     */
+    @Override
+    public void profile(String function, double memoryMb, long coldStartMillis) {
+        double gb = Math.max(memoryMb, 1) / 1024;
+        breakEven.put(function, (long) (coldStartMillis * GB_SECONDS_PER_COLD_SECOND / gb));
+    }
+
+    private IdleDecision capped(String function, IdleDecision decision) {
+        Long cap = breakEven.get(function);
+        if (cap == null) {
+            return decision;
+        }
+        return new IdleDecision(Math.min(decision.keepAliveMillis(), cap), decision.prewarmAfterMillis(),
+                Math.min(decision.prewarmKeepMillis(), cap));
+    }
+
     @Override
     public void onArrival(String function, long now) {
         when.onArrival(function, now);
         Concurrency c = concurrency(function);
         c.advance(now);
         c.running++;
+        c.arrivals++;
+        c.windows.arrival(now);
         c.peak = Math.max(c.peak, c.running);
     }
 
@@ -110,20 +161,26 @@ final class EmberPolicy implements ScalingPolicy {
         Concurrency c = concurrency(function);
         c.advance(now);
         c.running = running;
+        c.windows.end(now, running);
     }
 
     /**
-     * The first idle environments, as many as the forecast wants (at least one), follow the histogram; any more are
-     * what a burst left behind and are let go after a minute, unless the next burst comes first.
+     * A busy function (a call a minute or more) keeps each idle environment for its learnt window: the histogram of
+     * the function's idle times, near zero while calls overlap, says nothing about when one environment will be needed
+     * again. Otherwise the first idle environments, as many as the forecast wants (at least one), follow the
+     * histogram, and any more are what a burst left behind and are let go after a minute.
      */
     @Override
     public IdleDecision onIdle(String function, long now, int idle) {
         Concurrency c = concurrency(function);
         c.advance(now);
+        if (c.ratePerMinute >= 1) {
+            return IdleDecision.keep(c.windows.window());
+        }
         if (idle >= Math.max(1, c.forecast(now))) {
             return IdleDecision.keep(EXTRA_KEEP_MILLIS);
         }
-        return when.onIdle(function, now, idle);
+        return capped(function, when.onIdle(function, now, idle));
     }
 
     @Override

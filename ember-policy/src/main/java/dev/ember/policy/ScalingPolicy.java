@@ -12,6 +12,13 @@ public interface ScalingPolicy {
     /** Its name in reports: {@code fixed}, {@code hybrid}, {@code ember}. */
     String name();
 
+    /**
+     * What {@code function} costs: its memory, and how long a cold start of it takes (measured by the live server
+     * after each cold start; known up front in a simulation). Policies that weigh the two use it.
+     */
+    default void profile(String function, double memoryMb, long coldStartMillis) {
+    }
+
     /** An invocation of {@code function} arrived at {@code now} (warm or cold). */
     void onArrival(String function, long now);
 

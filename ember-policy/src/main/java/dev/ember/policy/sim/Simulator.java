@@ -85,6 +85,7 @@ public final class Simulator {
         }
 
         SimulationResult.FunctionResult run() {
+            policy.profile(key, memoryMb, initMillis);
             int[] perMinute = function.perMinute();
             long[] arrivals = new long[16];
             for (int minute = 0; minute < perMinute.length; minute++) {

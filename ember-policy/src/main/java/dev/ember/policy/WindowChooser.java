@@ -1,0 +1,97 @@
+package dev.ember.policy;
+
+import java.util.ArrayDeque;
+
+/**
+ * Learns how long a busy function's idle environments should be kept. Keeping every idle environment for a window W
+ * means that at any moment as many environments are alive as the function's peak concurrency over the last W; an
+ * arrival is a cold start exactly when it lifts concurrency above that peak. So, from the function's own concurrency
+ * over time, the cold starts and idle memory of every candidate window can be counted as if it had been in force,
+ * and the shortest window that is about as good as ten minutes at avoiding cold starts is chosen.
+ */
+final class WindowChooser {
+    static final long[] WINDOWS = {15_000, 30_000, 60_000, 120_000, 300_000, 600_000};
+    /** A window may cost this many more cold starts than the longest one, for the memory it saves. */
+    private static final double COLD_START_SLACK = 1.05;
+
+    private final Candidate[] candidates = new Candidate[WINDOWS.length];
+    private long last = -1;
+    private int running;
+
+    /** What one window would have done. */
+    private static final class Candidate {
+        final long window;
+        final ArrayDeque<long[]> peaks = new ArrayDeque<>(); // (time, concurrency), concurrency decreasing
+        double coldStarts;
+        double idleMillis; // environment-milliseconds alive but not running
+
+        Candidate(long window) {
+            this.window = window;
+        }
+
+        int peak(long now) {
+            while (!peaks.isEmpty() && peaks.peekFirst()[0] < now - window) {
+                peaks.pollFirst();
+            }
+            return peaks.isEmpty() ? 0 : (int) peaks.peekFirst()[1];
+        }
+
+        void record(long now, int concurrency) {
+            while (!peaks.isEmpty() && peaks.peekLast()[1] <= concurrency) {
+                peaks.pollLast();
+            }
+            peaks.addLast(new long[] {now, concurrency});
+        }
+    }
+
+    WindowChooser() {
+        for (int i = 0; i < WINDOWS.length; i++) {
+            candidates[i] = new Candidate(WINDOWS[i]);
+        }
+    }
+
+    void arrival(long now) {
+        elapse(now);
+        running++;
+        for (Candidate c : candidates) {
+            if (running > c.peak(now)) {
+                c.coldStarts++;
+            }
+            c.record(now, running);
+        }
+    }
+
+    void end(long now, int stillRunning) {
+        elapse(now);
+        running = stillRunning;
+        for (Candidate c : candidates) {
+            c.record(now, running);
+        }
+    }
+
+    /** Idle environment-time since the last event, for each window (its peak minus what ran). */
+    private void elapse(long now) {
+        if (last >= 0 && now > last) {
+            for (Candidate c : candidates) {
+                c.idleMillis += (double) Math.max(0, c.peak(now) - running) * (now - last);
+            }
+        }
+        last = now;
+    }
+
+    /** The peak concurrency over the longest window (ten minutes) up to {@code now}. */
+    int recentPeak(long now) {
+        return candidates[candidates.length - 1].peak(now);
+    }
+
+    /** The shortest window with at most a few percent more cold starts than the longest. */
+    long window() {
+        double reference = candidates[candidates.length - 1].coldStarts;
+        for (Candidate c : candidates) {
+            if (c.coldStarts <= reference * COLD_START_SLACK + 1) {
+                return c.window;
+            }
+        }
+        return WINDOWS[WINDOWS.length - 1];
+    }
+}
