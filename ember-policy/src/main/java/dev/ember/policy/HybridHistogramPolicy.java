@@ -63,7 +63,23 @@ class HybridHistogramPolicy implements ScalingPolicy {
             lastEnd = now;
         }
 
+        private IdleDecision cached;
+        private int cachedAt = -1;
+
+        /**
+         * The decision for the current histogram. Recomputed when the histogram has grown by 1 % (every sample while
+         * it is small): a busy function would otherwise rescan 240 bins at every invocation for the same answer.
+         */
         IdleDecision decide() {
+            int samples = inRange + outOfRange;
+            if (cached == null || samples < 100 ? samples != cachedAt : samples >= cachedAt * 1.01) {
+                cached = compute();
+                cachedAt = samples;
+            }
+            return cached;
+        }
+
+        private IdleDecision compute() {
             int samples = inRange + outOfRange;
             if (samples < MIN_SAMPLES) {
                 return tooFewSamples();

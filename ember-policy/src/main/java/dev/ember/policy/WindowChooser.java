@@ -1,7 +1,5 @@
 package dev.ember.policy;
 
-import java.util.ArrayDeque;
-
 /**
  * Learns how long a busy function's idle environments should be kept. Keeping every idle environment for a window W
  * means that at any moment as many environments are alive as the function's peak concurrency over the last W; an
@@ -18,10 +16,13 @@ final class WindowChooser {
     private long last = -1;
     private int running;
 
-    /** What one window would have done. */
+    /** What one window would have done; its sliding maximum is a deque of (time, concurrency) in primitive arrays. */
     private static final class Candidate {
         final long window;
-        final ArrayDeque<long[]> peaks = new ArrayDeque<>(); // (time, concurrency), concurrency decreasing
+        long[] times = new long[16];
+        int[] values = new int[16];
+        int head;
+        int size;
         double coldStarts;
         double idleMillis; // environment-milliseconds alive but not running
 
@@ -30,17 +31,36 @@ final class WindowChooser {
         }
 
         int peak(long now) {
-            while (!peaks.isEmpty() && peaks.peekFirst()[0] < now - window) {
-                peaks.pollFirst();
+            while (size > 0 && times[head] < now - window) {
+                head = (head + 1) & (times.length - 1);
+                size--;
             }
-            return peaks.isEmpty() ? 0 : (int) peaks.peekFirst()[1];
+            return size == 0 ? 0 : values[head];
         }
 
         void record(long now, int concurrency) {
-            while (!peaks.isEmpty() && peaks.peekLast()[1] <= concurrency) {
-                peaks.pollLast();
+            while (size > 0 && values[(head + size - 1) & (times.length - 1)] <= concurrency) {
+                size--;
             }
-            peaks.addLast(new long[] {now, concurrency});
+            if (size == times.length) {
+                grow();
+            }
+            int tail = (head + size) & (times.length - 1);
+            times[tail] = now;
+            values[tail] = concurrency;
+            size++;
+        }
+
+        private void grow() {
+            long[] newTimes = new long[times.length * 2];
+            int[] newValues = new int[times.length * 2];
+            for (int i = 0; i < size; i++) {
+                newTimes[i] = times[(head + i) & (times.length - 1)];
+                newValues[i] = values[(head + i) & (times.length - 1)];
+            }
+            times = newTimes;
+            values = newValues;
+            head = 0;
         }
     }
 

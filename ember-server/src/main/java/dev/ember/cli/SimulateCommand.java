@@ -10,8 +10,13 @@ import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -52,12 +57,30 @@ final class SimulateCommand implements Callable<Integer> {
             throw new CliException("no trace directory at " + trace + " (./ember trace generate --out DIR makes one)");
         }
         List<TraceFunction> functions = AzureTrace.read(trace);
-        // Wasted memory is reported relative to the fixed 10-minute baseline, so it always runs.
-        List<SimulationResult> results = new ArrayList<>();
-        SimulationResult baseline = Simulator.run(functions, ScalingPolicy.named("fixed"), seed);
-        for (String name : names) {
-            results.add(name.equals("fixed") ? baseline : Simulator.run(functions, ScalingPolicy.named(name), seed));
+        // Wasted memory is reported relative to the fixed 10-minute baseline, so it always runs. Policies are
+        // independent (each has its own state), so they run side by side.
+        List<String> runs = new ArrayList<>(names);
+        if (!runs.contains("fixed")) {
+            runs.add("fixed");
         }
+        Map<String, SimulationResult> byPolicy = new LinkedHashMap<>();
+        try (var executor = Executors.newFixedThreadPool(Math.min(runs.size(),
+                Runtime.getRuntime().availableProcessors()))) {
+            Map<String, Future<SimulationResult>> futures = new LinkedHashMap<>();
+            for (String name : runs) {
+                futures.put(name, executor.submit(() -> Simulator.run(functions, ScalingPolicy.named(name), seed)));
+            }
+            for (var entry : futures.entrySet()) {
+                byPolicy.put(entry.getKey(), entry.getValue().get());
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new CliException("interrupted", e);
+        } catch (ExecutionException e) {
+            throw new IllegalStateException(e.getCause());
+        }
+        SimulationResult baseline = byPolicy.get("fixed");
+        List<SimulationResult> results = names.stream().map(byPolicy::get).toList();
         PrintWriter out = spec.commandLine().getOut();
         String jsonText = "{\"trace\":\"" + trace.toString().replace("\\", "\\\\").replace("\"", "\\\"")
                 + "\",\"functions\":" + functions.size() + ",\"results\":["

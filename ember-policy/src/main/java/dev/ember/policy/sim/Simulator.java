@@ -61,7 +61,7 @@ public final class Simulator {
         private final double memoryMb;
         private final double[] aliveMbByMinute;
         private final long[] coldByMinute;
-        private final PriorityQueue<Long> busyUntil = new PriorityQueue<>();
+        private final LongHeap busyUntil = new LongHeap();
         private final PriorityQueue<long[]> prewarms = new PriorityQueue<>((a, b) -> Long.compare(a[0], b[0]));
         // Idle environments, most recently idle last: parallel stacks of idle-since and expiry.
         private long[] idleSince = new long[8];
@@ -149,7 +149,8 @@ public final class Simulator {
                 if (next == end) {
                     busyUntil.poll();
                     policy.onEnd(key, end, busyUntil.size());
-                    IdleDecision decision = policy.onIdle(key, end, liveIdle(end));
+                    // Idle environments as of the last minute's purge: some may have expired since, at most a minute ago.
+                    IdleDecision decision = policy.onIdle(key, end, idle);
                     if (decision.keepAliveMillis() > 0) {
                         push(end, end + decision.keepAliveMillis());
                     }
@@ -190,17 +191,6 @@ public final class Simulator {
             if (minute < aliveMbByMinute.length) {
                 aliveMbByMinute[minute] += memoryMb * (idle + busyUntil.size());
             }
-        }
-
-        /** Idle environments not expired at {@code now}. */
-        private int liveIdle(long now) {
-            int live = 0;
-            for (int i = 0; i < idle; i++) {
-                if (idleExpiry[i] > now) {
-                    live++;
-                }
-            }
-            return live;
         }
 
         private void push(long since, long expiry) {
