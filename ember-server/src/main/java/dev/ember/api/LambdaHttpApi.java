@@ -1,5 +1,6 @@
 package dev.ember.api;
 
+import dev.ember.invoke.ConcurrencyControls;
 import dev.ember.invoke.Invoker;
 import dev.ember.lambda.Arns;
 import dev.ember.lambda.ErrorType;
@@ -26,7 +27,7 @@ public final class LambdaHttpApi {
 
     /** Adds every route and the error mapping to {@code routing}. */
     public static void register(HttpRouting.Builder routing, FunctionRegistry registry, Invoker invoker,
-                                FunctionLogs logs, Arns arns) {
+                                ConcurrencyControls concurrency, FunctionLogs logs, Arns arns) {
         routing.addFilter((chain, req, res) -> {
             // AWS answers every request with its id.
             RequestId id = RequestId.create();
@@ -35,6 +36,7 @@ public final class LambdaHttpApi {
             chain.proceed();
         })
                 .register(new ControlPlane(registry, arns))
+                .register(new ConcurrencyApi(concurrency))
                 .register(new InvokeApi(invoker, registry))
                 .register(new LogsApi(registry, logs))
                 .error(LambdaException.class, (req, res, e) -> Exchanges.sendError(res, e))

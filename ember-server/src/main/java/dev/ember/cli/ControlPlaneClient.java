@@ -162,6 +162,22 @@ final class ControlPlaneClient implements AutoCloseable {
         weight.ifPresent(w -> weights.put(w.version(), w.weight()));
     }
 
+    /** GetFunctionConcurrency: {@code {"ReservedConcurrentExecutions": N}}, or {@code {}} without a reservation. */
+    JsonNode getFunctionConcurrency(String name) {
+        return send(request("/2019-09-30/functions/" + segment(name) + "/concurrency").GET());
+    }
+
+    /** PutFunctionConcurrency. */
+    JsonNode putFunctionConcurrency(String name, int reserved) {
+        ObjectNode body = JSON.createObjectNode().put("ReservedConcurrentExecutions", reserved);
+        return send(jsonRequest("/2017-10-31/functions/" + segment(name) + "/concurrency").PUT(json(body)));
+    }
+
+    /** DeleteFunctionConcurrency. */
+    void deleteFunctionConcurrency(String name) {
+        send(request("/2017-10-31/functions/" + segment(name) + "/concurrency").DELETE());
+    }
+
     /** DeleteFunction: the whole function, or one version with a qualifier. */
     void deleteFunction(String name, String qualifier) {
         send(request(FUNCTIONS + '/' + segment(name) + query("Qualifier", qualifier)).DELETE());

@@ -26,7 +26,7 @@ import picocli.CommandLine.UnmatchedArgumentException;
 @Command(name = "ember", mixinStandardHelpOptions = true, versionProvider = EmberVersion.class,
         description = "Ember: a self-hosted serverless platform that speaks AWS Lambda's APIs.",
         subcommands = {ServerCommand.class, DeployCommand.class, ListCommand.class, InfoCommand.class,
-            InvokeCommand.class, LogsCommand.class, PublishCommand.class, AliasCommand.class, RemoveCommand.class,
+            InvokeCommand.class, LogsCommand.class, PublishCommand.class, AliasCommand.class, RemoveCommand.class, ConcurrencyCommand.class,
             DoctorCommand.class, TraceCommand.class, SimulateCommand.class, CommandLine.HelpCommand.class},
         footer = {"",
             "Handled by the ./ember launcher itself:",

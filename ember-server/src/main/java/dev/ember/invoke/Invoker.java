@@ -15,13 +15,13 @@ public interface Invoker extends AutoCloseable {
     /**
      * The invoker of a single Ember server: environments are processes on this machine.
      *
-     * @param concurrencyLimit the account concurrency limit; beyond it invocations are throttled
-     * @param initTimeout      how long a new environment may take to initialise
+     * @param concurrency the account limit and reserved concurrency; beyond them invocations are throttled
+     * @param initTimeout how long a new environment may take to initialise
      */
     static Invoker local(FunctionRegistry registry, EnvironmentFactory environments, WarmPool pool,
-                         FunctionLogs logs, int concurrencyLimit, Arns arns, InstantSource clock,
+                         FunctionLogs logs, ConcurrencyControls concurrency, Arns arns, InstantSource clock,
                          Duration initTimeout) {
-        return new LocalInvoker(registry, environments, pool, logs, concurrencyLimit, arns, clock, initTimeout);
+        return new LocalInvoker(registry, environments, pool, logs, concurrency, arns, clock, initTimeout);
     }
 
     /**

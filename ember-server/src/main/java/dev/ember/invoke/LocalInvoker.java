@@ -29,14 +29,14 @@ import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * Runs invocations on this machine: resolve the qualifier (weighted aliases included), admit under the account
- * concurrency limit, take a warm environment or start one, hand it the event, log START/END/REPORT.
+ * concurrency limit and the function's reservation, take a warm environment or start one, hand it the event, log START/END/REPORT.
  */
 final class LocalInvoker implements Invoker {
     private final FunctionRegistry registry;
     private final EnvironmentFactory environments;
     private final WarmPool pool;
     private final FunctionLogs logs;
-    private final Admission admission;
+    private final ConcurrencyControls concurrency;
     private final Arns arns;
     private final InstantSource clock;
     private final Duration initTimeout;
@@ -45,12 +45,12 @@ final class LocalInvoker implements Invoker {
     private volatile boolean closed;
 
     LocalInvoker(FunctionRegistry registry, EnvironmentFactory environments, WarmPool pool, FunctionLogs logs,
-                 int concurrencyLimit, Arns arns, InstantSource clock, Duration initTimeout) {
+                 ConcurrencyControls concurrency, Arns arns, InstantSource clock, Duration initTimeout) {
         this.registry = registry;
         this.environments = environments;
         this.pool = pool;
         this.logs = logs;
-        this.admission = new Admission(concurrencyLimit);
+        this.concurrency = concurrency;
         this.arns = arns;
         this.clock = clock;
         this.initTimeout = initTimeout;
@@ -64,8 +64,10 @@ final class LocalInvoker implements Invoker {
         }
         FunctionVersion version = resolve(request.functionName(), request.qualifier());
         String requestId = request.requestId();
-        if (!admission.tryAcquire()) {
-            return new InvocationResult.Throttled(requestId, "ConcurrentInvocationLimitExceeded", "Rate Exceeded.");
+        ConcurrencyControls.Slot slot = concurrency.tryAcquire(version.name());
+        if (slot == null) {
+            return new InvocationResult.Throttled(requestId, concurrency.throttleReason(version.name()),
+                    "Rate Exceeded.");
         }
         try {
             return run(version, requestId, request);
@@ -73,7 +75,7 @@ final class LocalInvoker implements Invoker {
             Thread.currentThread().interrupt();
             throw LambdaException.of(ErrorType.SERVICE, "Invocation %s was interrupted", requestId);
         } finally {
-            admission.release();
+            concurrency.release(slot);
         }
     }
 

@@ -1,6 +1,7 @@
 package dev.ember.server;
 
 import dev.ember.api.LambdaHttpApi;
+import dev.ember.invoke.ConcurrencyControls;
 import dev.ember.invoke.Invoker;
 import dev.ember.policy.KeepAlivePolicy;
 import dev.ember.pool.EnvironmentFactory;
@@ -64,8 +65,9 @@ public final class EmberServer implements AutoCloseable {
             var environments = new EnvironmentFactory(registry, options.arns(), isolation, dataDir.resolve("run"),
                     dataDir.resolve("runtime"));
             var pool = new WarmPool(KeepAlivePolicy.fixed(options.keepAlive()), clock);
-            Invoker invoker = track(resources, Invoker.local(registry, environments, pool, logs,
-                    options.concurrencyLimit(), options.arns(), clock, options.initTimeout()));
+            var concurrency = ConcurrencyControls.open(database, registry, options.concurrencyLimit());
+            Invoker invoker = track(resources, Invoker.local(registry, environments, pool, logs, concurrency,
+                    options.arns(), clock, options.initTimeout()));
             registry.addListener((name, deleted) -> {
                 if (deleted) {
                     deleteLogsIfGone(registry, logs, name);
@@ -94,7 +96,8 @@ public final class EmberServer implements AutoCloseable {
                     .port(options.port())
                     .shutdownHook(false)
                     .maxPayloadSize(LambdaHttpApi.MAX_REQUEST_BYTES)
-                    .routing(routing -> LambdaHttpApi.register(routing, registry, invoker, logs, options.arns()))
+                    .routing(routing -> LambdaHttpApi.register(routing, registry, invoker, concurrency, logs,
+                            options.arns()))
                     .build()
                     .start();
             if (!webServer.isRunning() || webServer.port() < 0) {

@@ -57,8 +57,20 @@ final class Schema {
                 PRIMARY KEY (function_name, name)
             )"""));
 
+    /**
+     * Reserved concurrency per function (PutFunctionConcurrency). A table of its own rather than a column of
+     * {@code functions}: it is not part of a function's configuration (not versioned, not in RevisionId), and a row
+     * exists only for functions that have a reservation. Removed with the function by the server, not by a cascade.
+     */
+    private static final Migration CONCURRENCY = new Migration(2, "reserved concurrency", List.of(
+            """
+            CREATE TABLE function_concurrency (
+                function_name VARCHAR(64) NOT NULL PRIMARY KEY,
+                reserved      INTEGER     NOT NULL
+            )"""));
+
     /** All steps, in the order they are applied. */
-    static final List<Migration> MIGRATIONS = List.of(REGISTRY);
+    static final List<Migration> MIGRATIONS = List.of(REGISTRY, CONCURRENCY);
 
     private Schema() {
     }
