@@ -38,6 +38,10 @@ final class ServerCommand implements Callable<Integer> {
     /** How environments are isolated. */
     enum IsolationChoice { sandbox, none }
 
+    @Option(names = "--policy", paramLabel = "NAME", description = "Scaling policy: ember (learns each function's"
+            + " arrivals and concurrency), hybrid (Shahrad et al. 2020) or fixed (10 minutes). Default: ${DEFAULT-VALUE}.")
+    String policy = DEFAULTS.policy();
+
     @Option(names = "--isolation", paramLabel = "MODE", description = "sandbox: everything this host offers"
             + " (./ember doctor shows what), none: plain child processes (default: ${DEFAULT-VALUE}).")
     IsolationChoice isolation = IsolationChoice.sandbox;
@@ -77,7 +81,8 @@ final class ServerCommand implements Callable<Integer> {
     ServerOptions options() {
         try {
             return DEFAULTS.withHost(host).withPort(port).withDataDir(dataDir)
-                    .withConcurrencyLimit(concurrencyLimit).withSandbox(isolation == IsolationChoice.sandbox);
+                    .withConcurrencyLimit(concurrencyLimit).withSandbox(isolation == IsolationChoice.sandbox)
+                    .withPolicy(policy);
         } catch (IllegalArgumentException e) {
             throw new CliException(e.getMessage(), e);
         }

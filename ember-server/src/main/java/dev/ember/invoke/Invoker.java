@@ -31,6 +31,12 @@ public interface Invoker extends AutoCloseable {
      */
     InvocationResult invoke(InvokeRequest request);
 
+    /**
+     * Starts the environments the scaling policy wants ahead of demand (pre-warms that are due, forecast
+     * concurrency). The server calls it every few seconds; it returns at once, environments start in the background.
+     */
+    void scale();
+
     /** Destroys every environment, idle or busy. */
     @Override
     void close();

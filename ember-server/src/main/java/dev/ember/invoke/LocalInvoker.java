@@ -21,17 +21,24 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.InstantSource;
 import java.time.temporal.ChronoUnit;
+import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Runs invocations on this machine: resolve the qualifier (weighted aliases included), admit under the account
  * concurrency limit and the function's reservation, take a warm environment or start one, hand it the event, log START/END/REPORT.
  */
 final class LocalInvoker implements Invoker {
+    /** How long an environment started for a forecast waits, unless the next forecast still wants it. */
+    private static final Duration FORECAST_HOLD = Duration.ofMinutes(2);
+    /** Environments started for one function per round: a forecast never floods the host at once. */
+    private static final int MAX_STARTS_PER_ROUND = 16;
+
     private final FunctionRegistry registry;
     private final EnvironmentFactory environments;
     private final WarmPool pool;
@@ -40,6 +47,9 @@ final class LocalInvoker implements Invoker {
     private final Arns arns;
     private final InstantSource clock;
     private final Duration initTimeout;
+    /** In-flight invocations and environments being started ahead of demand, by function key ({@code name:version}). */
+    private final Map<String, AtomicInteger> running = new ConcurrentHashMap<>();
+    private final Map<String, AtomicInteger> starting = new ConcurrentHashMap<>();
     /** Every environment this invoker started and has not seen destroyed: what {@link #close()} must kill. */
     private final Set<ExecutionEnvironment> live = ConcurrentHashMap.newKeySet();
     private volatile boolean closed;
@@ -69,12 +79,17 @@ final class LocalInvoker implements Invoker {
             return new InvocationResult.Throttled(requestId, concurrency.throttleReason(version.name()),
                     "Rate Exceeded.");
         }
+        String key = EnvironmentKey.of(version).functionKey();
+        AtomicInteger inFlight = running.computeIfAbsent(key, k -> new AtomicInteger());
+        pool.arrived(version);
+        inFlight.incrementAndGet();
         try {
             return run(version, requestId, request);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw LambdaException.of(ErrorType.SERVICE, "Invocation %s was interrupted", requestId);
         } finally {
+            pool.ended(version, inFlight.decrementAndGet());
             concurrency.release(slot);
         }
     }
@@ -103,6 +118,7 @@ final class LocalInvoker implements Invoker {
                 return initFailed(requestId, version, failure, initStarted, log);
             }
             initDuration = environment.initDuration();
+            pool.coldStartTook(version, initDuration.toMillis());
         } else {
             environment.attachTail(tail);
         }
@@ -276,6 +292,53 @@ final class LocalInvoker implements Invoker {
         return "Root=1-" + Long.toHexString(clock.millis() / 1000) + '-'
                 + hex.toHexDigits(random.nextInt()) + hex.toHexDigits(random.nextLong())
                 + ";Parent=" + hex.toHexDigits(random.nextLong()) + ";Sampled=0";
+    }
+
+    /**
+     * Starts the environments the scaling policy wants ahead of demand: pre-warms whose time has come, and what a
+     * concurrency forecast asks for beyond the environments busy, idle or already starting.
+     */
+    @Override
+    public void scale() {
+        if (closed) {
+            return;
+        }
+        for (WarmPool.Prewarm prewarm : pool.duePrewarms()) {
+            startAhead(prewarm.version(), prewarm.keep());
+        }
+        Map<String, Integer> busy = new HashMap<>();
+        running.forEach((key, count) -> busy.merge(key, count.get(), Integer::sum));
+        starting.forEach((key, count) -> busy.merge(key, count.get(), Integer::sum));
+        pool.shortfalls(busy).forEach((version, missing) -> {
+            for (int i = 0; i < Math.min(missing, MAX_STARTS_PER_ROUND); i++) {
+                startAhead(version, FORECAST_HOLD);
+            }
+        });
+    }
+
+    /** Starts an environment of {@code version} in the background; once initialised it waits in the pool. */
+    private void startAhead(FunctionVersion version, Duration keep) {
+        AtomicInteger count = starting.computeIfAbsent(EnvironmentKey.of(version).functionKey(),
+                k -> new AtomicInteger());
+        count.incrementAndGet();
+        Thread.ofVirtual().name("prewarm-" + version.name()).start(() -> {
+            try {
+                ExecutionEnvironment environment = environments.start(version,
+                        line -> logs.append(version.name(), line));
+                track(environment);
+                if (environment.awaitReady(initTimeout) == null && !isStale(version)) {
+                    pool.putPrewarmed(environment, keep);
+                } else {
+                    environment.destroy();
+                }
+            } catch (EnvironmentStartException e) {
+                // The next invocation meets the same error and reports it.
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } finally {
+                count.decrementAndGet();
+            }
+        });
     }
 
     @Override

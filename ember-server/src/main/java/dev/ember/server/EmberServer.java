@@ -3,7 +3,6 @@ package dev.ember.server;
 import dev.ember.api.LambdaHttpApi;
 import dev.ember.invoke.ConcurrencyControls;
 import dev.ember.invoke.Invoker;
-import dev.ember.policy.KeepAlivePolicy;
 import dev.ember.pool.EnvironmentFactory;
 import dev.ember.pool.WarmPool;
 import dev.ember.registry.FunctionRegistry;
@@ -64,7 +63,7 @@ public final class EmberServer implements AutoCloseable {
                     : Isolation.none());
             var environments = new EnvironmentFactory(registry, options.arns(), isolation, dataDir.resolve("run"),
                     dataDir.resolve("runtime"));
-            var pool = new WarmPool(KeepAlivePolicy.fixed(options.keepAlive()), clock);
+            var pool = new WarmPool(options.scalingPolicy(), clock);
             var concurrency = ConcurrencyControls.open(database, registry, options.concurrencyLimit());
             Invoker invoker = track(resources, Invoker.local(registry, environments, pool, logs, concurrency,
                     options.arns(), clock, options.initTimeout()));
@@ -79,8 +78,9 @@ public final class EmberServer implements AutoCloseable {
             evictor.scheduleWithFixedDelay(() -> {
                 try {
                     pool.evictExpired();
+                    invoker.scale();
                 } catch (RuntimeException e) {
-                    LOG.log(Level.WARNING, "Evicting idle environments failed", e);
+                    LOG.log(Level.WARNING, "Evicting or pre-warming environments failed", e);
                 }
             }, EVICTION_PERIOD_SECONDS, EVICTION_PERIOD_SECONDS, TimeUnit.SECONDS);
             evictor.scheduleWithFixedDelay(() -> {

@@ -1,9 +1,11 @@
 package dev.ember.server;
 
 import dev.ember.lambda.Arns;
+import dev.ember.policy.ScalingPolicy;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.InstantSource;
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -18,9 +20,11 @@ import java.util.Objects;
  * @param arns             the region and account in the ARNs Ember hands out
  * @param clock            the time every keep-alive and log stamp is measured on; tests pass one they move
  * @param sandbox          whether environments are sandboxed with what the host offers (else plain processes)
+ * @param policy           the scaling policy: {@code ember} (default), {@code hybrid} or {@code fixed} (which keeps
+ *                         idle environments for {@code keepAlive})
  */
 public record ServerOptions(String host, int port, Path dataDir, int concurrencyLimit, Duration keepAlive,
-                            Duration initTimeout, Arns arns, InstantSource clock, boolean sandbox) {
+                            Duration initTimeout, Arns arns, InstantSource clock, boolean sandbox, String policy) {
     public static final int DEFAULT_PORT = 9000;
 
     public ServerOptions {
@@ -30,6 +34,9 @@ public record ServerOptions(String host, int port, Path dataDir, int concurrency
         Objects.requireNonNull(initTimeout, "initTimeout");
         Objects.requireNonNull(arns, "arns");
         Objects.requireNonNull(clock, "clock");
+        if (!List.of("ember", "hybrid", "fixed").contains(policy)) {
+            throw new IllegalArgumentException("policy must be ember, hybrid or fixed, was " + policy);
+        }
         if (port < 0 || port > 65535) {
             throw new IllegalArgumentException("port must be 0..65535, was " + port);
         }
@@ -38,41 +45,58 @@ public record ServerOptions(String host, int port, Path dataDir, int concurrency
         }
     }
 
-    /** The defaults: 127.0.0.1:9000, data in {@code ./.ember}, 100 concurrent, 10 minutes keep-alive. */
+    /** The defaults: 127.0.0.1:9000, data in {@code ./.ember}, 100 concurrent, the ember policy, sandboxed. */
     public static ServerOptions defaults() {
         return new ServerOptions("127.0.0.1", DEFAULT_PORT, Path.of(".ember"), 100, Duration.ofMinutes(10),
-                Duration.ofSeconds(10), Arns.defaults(), InstantSource.system(), true);
+                Duration.ofSeconds(10), Arns.defaults(), InstantSource.system(), true, "ember");
     }
 
     public ServerOptions withHost(String newHost) {
-        return new ServerOptions(newHost, port, dataDir, concurrencyLimit, keepAlive, initTimeout, arns, clock, sandbox);
+        return new ServerOptions(newHost, port, dataDir, concurrencyLimit, keepAlive, initTimeout, arns, clock,
+                sandbox, policy);
     }
 
     public ServerOptions withPort(int newPort) {
-        return new ServerOptions(host, newPort, dataDir, concurrencyLimit, keepAlive, initTimeout, arns, clock, sandbox);
+        return new ServerOptions(host, newPort, dataDir, concurrencyLimit, keepAlive, initTimeout, arns, clock,
+                sandbox, policy);
     }
 
     public ServerOptions withDataDir(Path newDataDir) {
-        return new ServerOptions(host, port, newDataDir, concurrencyLimit, keepAlive, initTimeout, arns, clock, sandbox);
+        return new ServerOptions(host, port, newDataDir, concurrencyLimit, keepAlive, initTimeout, arns, clock,
+                sandbox, policy);
     }
 
     public ServerOptions withConcurrencyLimit(int limit) {
-        return new ServerOptions(host, port, dataDir, limit, keepAlive, initTimeout, arns, clock, sandbox);
+        return new ServerOptions(host, port, dataDir, limit, keepAlive, initTimeout, arns, clock, sandbox, policy);
     }
 
     public ServerOptions withKeepAlive(Duration newKeepAlive) {
-        return new ServerOptions(host, port, dataDir, concurrencyLimit, newKeepAlive, initTimeout, arns, clock, sandbox);
+        return new ServerOptions(host, port, dataDir, concurrencyLimit, newKeepAlive, initTimeout, arns, clock,
+                sandbox, policy);
     }
 
     public ServerOptions withClock(InstantSource newClock) {
-        return new ServerOptions(host, port, dataDir, concurrencyLimit, keepAlive, initTimeout, arns, newClock, sandbox);
+        return new ServerOptions(host, port, dataDir, concurrencyLimit, keepAlive, initTimeout, arns, newClock,
+                sandbox, policy);
     }
 
     public ServerOptions withInitTimeout(Duration newInitTimeout) {
-        return new ServerOptions(host, port, dataDir, concurrencyLimit, keepAlive, newInitTimeout, arns, clock, sandbox);
+        return new ServerOptions(host, port, dataDir, concurrencyLimit, keepAlive, newInitTimeout, arns, clock,
+                sandbox, policy);
     }
 
     public ServerOptions withSandbox(boolean newSandbox) {
-        return new ServerOptions(host, port, dataDir, concurrencyLimit, keepAlive, initTimeout, arns, clock, newSandbox);
+        return new ServerOptions(host, port, dataDir, concurrencyLimit, keepAlive, initTimeout, arns, clock,
+                newSandbox, policy);
+    }
+
+    public ServerOptions withPolicy(String newPolicy) {
+        return new ServerOptions(host, port, dataDir, concurrencyLimit, keepAlive, initTimeout, arns, clock, sandbox,
+                newPolicy);
+    }
+
+    /** The scaling policy these options name. */
+    public ScalingPolicy scalingPolicy() {
+        return policy.equals("fixed") ? ScalingPolicy.fixed(keepAlive.toMillis()) : ScalingPolicy.named(policy);
     }
 }

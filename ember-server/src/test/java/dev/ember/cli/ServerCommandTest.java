@@ -25,11 +25,11 @@ class ServerCommandTest {
     @Test
     void appliesEachOption() {
         ServerOptions options = parse("server", "--port", "0", "--host", "0.0.0.0", "--data-dir", "/var/lib/ember",
-                "--concurrency-limit", "8", "--isolation", "none").options();
+                "--concurrency-limit", "8", "--isolation", "none", "--policy", "hybrid").options();
 
         assertThat(options).isEqualTo(new ServerOptions("0.0.0.0", 0, Path.of("/var/lib/ember"), 8,
                 ServerOptions.defaults().keepAlive(), ServerOptions.defaults().initTimeout(),
-                ServerOptions.defaults().arns(), ServerOptions.defaults().clock(), false));
+                ServerOptions.defaults().arns(), ServerOptions.defaults().clock(), false, "hybrid"));
     }
 
     @Test

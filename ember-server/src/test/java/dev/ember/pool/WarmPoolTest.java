@@ -3,7 +3,7 @@ package dev.ember.pool;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.ember.lambda.Arns;
-import dev.ember.policy.KeepAlivePolicy;
+import dev.ember.policy.ScalingPolicy;
 import dev.ember.registry.ConfigUpdate;
 import dev.ember.registry.FunctionConfig;
 import dev.ember.registry.FunctionRegistry;
@@ -41,7 +41,7 @@ class WarmPoolTest {
         isolation = Isolation.forHost(dir.resolve("sandbox"));
         factory = new EnvironmentFactory(registry, Arns.defaults(), isolation, dir.resolve("run"),
                 dir.resolve("runtime"));
-        pool = new WarmPool(KeepAlivePolicy.fixed(Duration.ofMinutes(10)), clock);
+        pool = new WarmPool(ScalingPolicy.fixed(Duration.ofMinutes(10).toMillis()), clock);
     }
 
     @AfterEach

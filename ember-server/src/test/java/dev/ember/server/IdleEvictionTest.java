@@ -21,7 +21,7 @@ import software.amazon.awssdk.services.lambda.model.InvokeResponse;
 import software.amazon.awssdk.services.lambda.model.LogType;
 import software.amazon.awssdk.services.lambda.model.Runtime;
 
-/** The server's idle environments expire on its clock: ten minutes of (test) time later, the next call is cold. */
+/** With the fixed policy, idle environments expire on the server's clock: ten minutes of (test) time later, the next call is cold. */
 class IdleEvictionTest {
     @TempDir
     Path dataDir;
@@ -29,7 +29,7 @@ class IdleEvictionTest {
     @Test
     void idleEnvironmentIsEvictedAfterTheKeepAlive() {
         var clock = new TestClock(Instant.parse("2026-11-25T12:00:00Z"));
-        try (var ember = EmberTestServer.start(dataDir, o -> o.withClock(clock))) {
+        try (var ember = EmberTestServer.start(dataDir, o -> o.withClock(clock).withPolicy("fixed"))) {
             var lambda = ember.lambda();
             lambda.createFunction(b -> b.functionName("idle").runtime(Runtime.PROVIDED_AL2023).handler("h")
                     .code(c -> c.zipFile(zip(Map.of("bootstrap", Bootstraps.ECHO)))));
