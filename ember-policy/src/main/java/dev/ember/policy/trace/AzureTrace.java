@@ -3,7 +3,6 @@ package dev.ember.policy.trace;
 import java.io.BufferedReader;
 import java.io.BufferedWriter;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -14,6 +13,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.Consumer;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -161,39 +161,34 @@ public final class AzureTrace {
     }
 
     private static void readDurations(Path file, Map<String, double[]> durations) throws IOException {
-        if (!Files.exists(file)) {
-            return;
-        }
-        try (BufferedReader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-            in.readLine();
-            for (String line = in.readLine(); line != null; line = in.readLine()) {
-                String[] f = line.split(",", -1);
-                if (f.length < 14) {
-                    continue;
-                }
-                double[] d = new double[7];
-                for (int i = 0; i < 7; i++) {
-                    d[i] = Double.parseDouble(f[7 + i]);
-                }
-                durations.putIfAbsent(f[0] + ',' + f[1] + ',' + f[2], d);
+        forEachRow(file, 14, f -> {
+            double[] d = new double[7];
+            for (int i = 0; i < 7; i++) {
+                d[i] = Double.parseDouble(f[7 + i]);
             }
-        } catch (NumberFormatException e) {
-            throw new UncheckedIOException(new IOException(file + ": " + e.getMessage(), e));
-        }
+            durations.putIfAbsent(f[0] + ',' + f[1] + ',' + f[2], d);
+        });
     }
 
     private static void readMemory(Path file, Map<String, Double> memory) throws IOException {
+        forEachRow(file, 4, f -> memory.putIfAbsent(f[0] + ',' + f[1], Double.parseDouble(f[3])));
+    }
+
+    /** Each data row of a CSV file with at least {@code columns} fields; a missing file has none. */
+    private static void forEachRow(Path file, int columns, Consumer<String[]> row) throws IOException {
         if (!Files.exists(file)) {
             return;
         }
         try (BufferedReader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
             in.readLine();
             for (String line = in.readLine(); line != null; line = in.readLine()) {
-                String[] f = line.split(",", -1);
-                if (f.length >= 4) {
-                    memory.putIfAbsent(f[0] + ',' + f[1], Double.parseDouble(f[3]));
+                String[] fields = line.split(",", -1);
+                if (fields.length >= columns) {
+                    row.accept(fields);
                 }
             }
+        } catch (NumberFormatException e) {
+            throw new IOException(file + ": " + e.getMessage(), e);
         }
     }
 }
