@@ -184,6 +184,23 @@ final class EmberPolicy implements ScalingPolicy {
     }
 
     @Override
+    public String explain(String function, long now) {
+        Concurrency c = concurrency(function);
+        c.advance(now);
+        String how = c.ratePerMinute >= 1
+                ? ("busy (%.1f calls a minute): keeps each idle environment for %s, the shortest window that avoids"
+                + " as many cold starts as 10m would").formatted(c.ratePerMinute, ScalingPolicy.human(c.windows.window()))
+                : when.explain(function, now);
+        Long cap = breakEven.get(function);
+        if (cap != null && c.ratePerMinute < 1) {
+            how += "; never longer than " + ScalingPolicy.human(cap) + " (its cold start against its memory)";
+        }
+        int forecast = c.forecast(now);
+        return how + (forecast > 0 ? "; forecast: " + forecast + " environments in the next minutes"
+                : c.daysSeen == 0 ? "; no day of history for a forecast yet" : "; no climb forecast");
+    }
+
+    @Override
     public int warmTarget(String function, long now) {
         Concurrency c = concurrency(function);
         c.advance(now);

@@ -22,6 +22,11 @@ record FixedPolicy(long keepAliveMillis) implements ScalingPolicy {
     }
 
     @Override
+    public String explain(String function, long now) {
+        return "keeps each idle environment for " + ScalingPolicy.human(keepAliveMillis);
+    }
+
+    @Override
     public IdleDecision onIdle(String function, long now, int idle) {
         return IdleDecision.keep(keepAliveMillis);
     }

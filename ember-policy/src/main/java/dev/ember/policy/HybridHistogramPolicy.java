@@ -99,6 +99,19 @@ class HybridHistogramPolicy implements ScalingPolicy {
             return prewarm <= 0 ? IdleDecision.keep(keep) : new IdleDecision(0, prewarm, keep);
         }
 
+        /** The current decision in words. */
+        String explain() {
+            IdleDecision d = decide();
+            String history = (inRange + outOfRange) + " idle times seen, " + outOfRange + " beyond 4h";
+            if (d.prewarmAfterMillis() > 0) {
+                return "lets each idle environment go, pre-warms one " + ScalingPolicy.human(d.prewarmAfterMillis())
+                        + " after the call and keeps it " + ScalingPolicy.human(d.prewarmKeepMillis()) + " ("
+                        + history + ")";
+            }
+            return "keeps each idle environment for " + ScalingPolicy.human(d.keepAliveMillis()) + " (" + history
+                    + ")";
+        }
+
         /** The paper's answer when there is too little history: keep alive for the whole range. */
         IdleDecision tooFewSamples() {
             return IdleDecision.keep(RANGE_MILLIS);
@@ -166,5 +179,10 @@ class HybridHistogramPolicy implements ScalingPolicy {
     @Override
     public IdleDecision onIdle(String function, long now, int idle) {
         return history(function).decide();
+    }
+
+    @Override
+    public String explain(String function, long now) {
+        return history(function).explain();
     }
 }

@@ -25,6 +25,24 @@ public interface ScalingPolicy {
     /** An invocation of {@code function} ended at {@code now}; {@code running} are still in flight. */
     void onEnd(String function, long now, int running);
 
+    /** How the policy treats {@code function} at {@code now}, in a sentence for {@code ./ember info}. */
+    default String explain(String function, long now) {
+        return name();
+    }
+
+    /** A duration for people: {@code 45s}, {@code 10m}, {@code 2h30m}. */
+    static String human(long millis) {
+        long seconds = Math.round(millis / 1000.0);
+        if (seconds < 60) {
+            return seconds + "s";
+        }
+        long minutes = seconds / 60;
+        if (minutes < 60) {
+            return minutes + "m" + (seconds % 60 == 0 ? "" : seconds % 60 + "s");
+        }
+        return minutes / 60 + "h" + (minutes % 60 == 0 ? "" : minutes % 60 + "m");
+    }
+
     /**
      * What to do with an environment of {@code function} that became idle at {@code now}.
      *

@@ -39,6 +39,7 @@ public final class LambdaHttpApi {
                 .register(new ConcurrencyApi(concurrency))
                 .register(new InvokeApi(invoker, registry))
                 .register(new LogsApi(registry, logs))
+                .register(new ScalingApi(invoker))
                 .error(LambdaException.class, (req, res, e) -> Exchanges.sendError(res, e))
                 .error(RuntimeException.class, (req, res, e) -> {
                     // The caller gets the request's id, the log gets the details: internals stay inside.

@@ -162,6 +162,11 @@ final class ControlPlaneClient implements AutoCloseable {
         weight.ifPresent(w -> weights.put(w.version(), w.weight()));
     }
 
+    /** Ember's scaling report of a function: policy, environments busy and idle, and the policy's explanation. */
+    JsonNode getScaling(String name) {
+        return send(request("/ember/v1/functions/" + segment(name) + "/scaling").GET());
+    }
+
     /** GetFunctionConcurrency: {@code {"ReservedConcurrentExecutions": N}}, or {@code {}} without a reservation. */
     JsonNode getFunctionConcurrency(String name) {
         return send(request("/2019-09-30/functions/" + segment(name) + "/concurrency").GET());

@@ -35,6 +35,7 @@ final class InfoCommand extends FunctionCommand {
         sections.add(new Configuration(configuration));
         sections.add(new Versions(client.listVersions(name)));
         sections.add(new Aliases(client.listAliases(name)));
+        sections.add(new Scaling(client.getScaling(name), client.getFunctionConcurrency(name)));
         return sections;
     }
 
@@ -105,6 +106,27 @@ final class InfoCommand extends FunctionCommand {
             for (JsonNode alias : aliases) {
                 table.row(alias.path("Name").asText(), AliasCommand.routing(alias));
             }
+            table.print(out);
+        }
+    }
+
+    /** What the scaling policy does with {@code $LATEST} now, and the function's reserved concurrency. */
+    record Scaling(JsonNode report, JsonNode concurrency) implements InfoSection {
+        @Override
+        public String title() {
+            return "scaling";
+        }
+
+        @Override
+        public void printBody(PrintWriter out) {
+            JsonNode reserved = concurrency.path("ReservedConcurrentExecutions");
+            var table = new TextTable("  ")
+                    .row("policy", report.path("Policy").asText())
+                    .row("environments", report.path("Running").asInt() + " busy, " + report.path("Idle").asInt()
+                            + " idle, " + report.path("PlannedPrewarms").asInt() + " planned"
+                            + (report.has("NextPrewarm") ? " (next " + report.path("NextPrewarm").asText() + ")" : ""))
+                    .row("decision", report.path("Explanation").asText())
+                    .row("reserved", reserved.isMissingNode() ? "none" : reserved.asText());
             table.print(out);
         }
     }

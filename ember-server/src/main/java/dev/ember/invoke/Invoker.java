@@ -37,6 +37,21 @@ public interface Invoker extends AutoCloseable {
      */
     void scale();
 
+    /**
+     * What the scaling policy does with a function version now, and how many of its invocations are in flight.
+     *
+     * @throws LambdaException ResourceNotFoundException when the function or qualifier does not exist
+     */
+    ScalingReport scaling(String functionName, String qualifier);
+
+    /**
+     * @param version  the function version resolved from the qualifier
+     * @param running  its invocations in flight
+     * @param scaling  the pool's and policy's view
+     */
+    record ScalingReport(String version, int running, WarmPool.Scaling scaling) {
+    }
+
     /** Destroys every environment, idle or busy. */
     @Override
     void close();

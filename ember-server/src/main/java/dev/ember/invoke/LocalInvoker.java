@@ -294,6 +294,13 @@ final class LocalInvoker implements Invoker {
                 + ";Parent=" + hex.toHexDigits(random.nextLong()) + ";Sampled=0";
     }
 
+    @Override
+    public ScalingReport scaling(String functionName, String qualifier) {
+        FunctionVersion version = registry.get(functionName, qualifier);
+        AtomicInteger inFlight = running.get(EnvironmentKey.of(version).functionKey());
+        return new ScalingReport(version.version(), inFlight == null ? 0 : inFlight.get(), pool.scaling(version));
+    }
+
     /**
      * Starts the environments the scaling policy wants ahead of demand: pre-warms whose time has come, and what a
      * concurrency forecast asks for beyond the environments busy, idle or already starting.

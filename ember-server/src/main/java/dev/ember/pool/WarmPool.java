@@ -171,6 +171,28 @@ public final class WarmPool implements AutoCloseable {
         return shortfalls;
     }
 
+    /**
+     * What the pool and its policy do with one function version now.
+     *
+     * @param policy          the policy's name
+     * @param explanation     the policy's own account of its decision
+     * @param idle            environments idle now
+     * @param plannedPrewarms environments planned to start later
+     * @param nextPrewarm     when the next one starts, or null
+     */
+    public record Scaling(String policy, String explanation, int idle, int plannedPrewarms, Instant nextPrewarm) {
+    }
+
+    /** What the pool and its policy do with {@code version} now. */
+    public synchronized Scaling scaling(FunctionVersion version) {
+        EnvironmentKey key = EnvironmentKey.of(version);
+        Deque<Idle> queue = idle.get(key);
+        List<Prewarm> planned = prewarms.stream().filter(p -> EnvironmentKey.of(p.version()).equals(key)).toList();
+        Instant next = planned.stream().map(Prewarm::at).min(Instant::compareTo).orElse(null);
+        return new Scaling(policy.name(), policy.explain(key.functionKey(), clock.millis()),
+                queue == null ? 0 : queue.size(), planned.size(), next);
+    }
+
     /** Destroys the idle environments whose keep-alive has expired; returns how many. */
     public int evictExpired() {
         Instant now = clock.instant();

@@ -106,8 +106,9 @@ public final class EmberServer implements AutoCloseable {
                         + " (is the port in use?)");
             }
             var server = new EmberServer(options, resources, webServer);
-            LOG.log(Level.INFO, "Ember listening on {0} (data: {1})", server.endpoint(), dataDir);
+            // Before the line that says the server is up: whoever waits for that line has seen the warning.
             isolation.logWhatIsNotEnforced();
+            LOG.log(Level.INFO, "Ember listening on {0} (data: {1})", server.endpoint(), dataDir);
             return server;
         } catch (IOException e) {
             closeAll(resources);

@@ -37,6 +37,10 @@ class InfoCommandTest {
         live.putObject("RoutingConfig").putObject("AdditionalVersionWeights").put("2", 0.1);
         aliases.withArray("Aliases").addObject().put("Name", "beta").put("FunctionVersion", "2");
         lambda.on("GET", FUNCTION + "/aliases", 200, aliases.toString());
+        lambda.on("GET", "/ember/v1/functions/hello/scaling", 200, """
+                {"Policy":"ember","Version":"$LATEST","Running":1,"Idle":2,"PlannedPrewarms":1,
+                 "NextPrewarm":"2026-11-25T12:27:00Z","Explanation":"keeps each idle environment for 10m"}""");
+        lambda.on("GET", "/2019-09-30/functions/hello/concurrency", 200, "{\"ReservedConcurrentExecutions\":5}");
 
         Ember.Run run = Ember.against(lambda, "info", "hello");
 
@@ -65,6 +69,12 @@ class InfoCommandTest {
                   ALIAS  ROUTING
                   live   1 (90%), 2 (10%)
                   beta   2
+
+                scaling
+                  policy        ember
+                  environments  1 busy, 2 idle, 1 planned (next 2026-11-25T12:27:00Z)
+                  decision      keeps each idle environment for 10m
+                  reserved      5
                 """);
         assertThat(run.out()).doesNotContain("secret-value");
     }
@@ -78,11 +88,16 @@ class InfoCommandTest {
         versions.putArray("Versions").add(configuration("hello", "$LATEST"));
         lambda.on("GET", FUNCTION + "/versions", 200, versions.toString());
         lambda.on("GET", FUNCTION + "/aliases", 200, "{\"Aliases\":[]}");
+        lambda.on("GET", "/ember/v1/functions/hello/scaling", 200, """
+                {"Policy":"fixed","Version":"$LATEST","Running":0,"Idle":0,"PlannedPrewarms":0,
+                 "Explanation":"keeps each idle environment for 10m"}""");
+        lambda.on("GET", "/2019-09-30/functions/hello/concurrency", 200, "{}");
 
         Ember.Run run = Ember.against(lambda, "info", "hello");
 
         assertThat(run.exitCode()).as(run.err()).isZero();
-        assertThat(run.out()).contains("  environment    none\n").endsWith("\naliases\n  none\n")
+        assertThat(run.out()).contains("  environment    none\n").contains("\naliases\n  none\n")
+                .endsWith("  reserved      none\n")
                 .doesNotContain("description");
     }
 }

@@ -55,6 +55,11 @@ class PreWarmTest {
             }
             // Now the histogram is representative: the environment went right after the call...
             Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> runFiles(dataDir) == 0);
+            String scaling = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+                    ember.endpoint().resolve("/ember/v1/functions/half-hourly/scaling")).build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+            assertThat(scaling).contains("\"Policy\":\"hybrid\"").contains("\"PlannedPrewarms\":1")
+                    .contains("lets each idle environment go, pre-warms one 27m after the call");
 
             clock.advance(Duration.ofMinutes(28)); // ... and is started again 27 minutes later (30 minus 10 %)
             Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> runFiles(dataDir) == 1);

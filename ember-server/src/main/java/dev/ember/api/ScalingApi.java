@@ -1,0 +1,47 @@
+package dev.ember.api;
+
+import static dev.ember.api.Exchanges.sendJson;
+
+import dev.ember.invoke.Invoker;
+import dev.ember.lambda.FunctionRef;
+import io.helidon.http.Status;
+import io.helidon.webserver.http.HttpRules;
+import io.helidon.webserver.http.HttpService;
+import io.helidon.webserver.http.ServerRequest;
+import io.helidon.webserver.http.ServerResponse;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * {@code GET /ember/v1/functions/{name}/scaling[?Qualifier=]}, an Ember extension: what the scaling policy does with
+ * the function now (its keep-alive, pre-warm plan and forecast, in its own words), and the environments busy and idle.
+ */
+final class ScalingApi implements HttpService {
+    private final Invoker invoker;
+
+    ScalingApi(Invoker invoker) {
+        this.invoker = invoker;
+    }
+
+    @Override
+    public void routing(HttpRules rules) {
+        rules.get("/ember/v1/functions/{name}/scaling", this::scaling);
+    }
+
+    private void scaling(ServerRequest req, ServerResponse res) {
+        FunctionRef ref = FunctionRef.parse(req.path().pathParameters().get("name"))
+                .withQualifier(req.query().first("Qualifier").orElse(null));
+        Invoker.ScalingReport report = invoker.scaling(ref.name(), ref.qualifier());
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("Policy", report.scaling().policy());
+        body.put("Version", report.version());
+        body.put("Running", report.running());
+        body.put("Idle", report.scaling().idle());
+        body.put("PlannedPrewarms", report.scaling().plannedPrewarms());
+        if (report.scaling().nextPrewarm() != null) {
+            body.put("NextPrewarm", report.scaling().nextPrewarm().toString());
+        }
+        body.put("Explanation", report.scaling().explanation());
+        sendJson(res, Status.OK_200, body);
+    }
+}
