@@ -6,6 +6,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.ember.testing.Bootstraps;
 import dev.ember.testing.EmberTestServer;
 import dev.ember.testing.TestClock;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -34,6 +37,13 @@ class PreWarmTest {
         return log.contains("Init Duration");
     }
 
+    /** The server's scaling report of the function: its policy, and environments idle (ready) and planned. */
+    private static String scaling(EmberTestServer ember) throws Exception {
+        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                ember.endpoint().resolve("/ember/v1/functions/half-hourly/scaling")).build(),
+                HttpResponse.BodyHandlers.ofString()).body();
+    }
+
     private static long runFiles(Path dataDir) throws Exception {
         try (var files = Files.list(dataDir.resolve("run"))) {
             return files.filter(f -> f.toString().endsWith(".pid")).count();
@@ -55,14 +65,11 @@ class PreWarmTest {
             }
             // Now the histogram is representative: the environment went right after the call...
             Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> runFiles(dataDir) == 0);
-            String scaling = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
-                    ember.endpoint().resolve("/ember/v1/functions/half-hourly/scaling")).build(),
-                    java.net.http.HttpResponse.BodyHandlers.ofString()).body();
-            assertThat(scaling).contains("\"Policy\":\"hybrid\"").contains("\"PlannedPrewarms\":1")
+            assertThat(scaling(ember)).contains("\"Policy\":\"hybrid\"").contains("\"PlannedPrewarms\":1")
                     .contains("lets each idle environment go, pre-warms one 27m after the call");
 
             clock.advance(Duration.ofMinutes(28)); // ... and is started again 27 minutes later (30 minus 10 %)
-            Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> runFiles(dataDir) == 1);
+            Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> scaling(ember).contains("\"Idle\":1"));
             clock.advance(Duration.ofMinutes(2));
 
             assertThat(cold(lambda)).as("the call after the pre-warm").isFalse();
