@@ -31,7 +31,7 @@ final class EmberPolicy implements ScalingPolicy {
     private static final long EXTRA_KEEP_MILLIS = MINUTE;
     private static final long DEFAULT_KEEP_MILLIS = 10 * MINUTE;
     /** The exchange rate between idle memory and cold-start latency the policy optimises for. */
-    static final double GB_SECONDS_PER_COLD_SECOND = 1000;
+    static final double GB_SECONDS_PER_COLD_SECOND = 300;
     /** Smoothing of the arrival rate: about the last 100 minutes count. */
     private static final double RATE_DECAY = 0.99;
     /** Smoothing of the forecast's accuracy: about the last 100 minutes count. */
