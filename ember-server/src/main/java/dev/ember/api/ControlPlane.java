@@ -4,12 +4,14 @@ import static dev.ember.api.Exchanges.body;
 import static dev.ember.api.Exchanges.sendJson;
 
 import dev.ember.api.LambdaWire.AliasConfiguration;
+import dev.ember.api.LambdaWire.Concurrency;
 import dev.ember.api.LambdaWire.FunctionCodeLocation;
 import dev.ember.api.LambdaWire.FunctionConfiguration;
 import dev.ember.api.LambdaWire.GetFunctionResponse;
 import dev.ember.api.LambdaWire.ListAliasesResponse;
 import dev.ember.api.LambdaWire.ListFunctionsResponse;
 import dev.ember.api.LambdaWire.ListVersionsResponse;
+import dev.ember.invoke.ConcurrencyControls;
 import dev.ember.lambda.Arns;
 import dev.ember.lambda.FunctionRef;
 import dev.ember.lambda.LambdaException;
@@ -39,10 +41,12 @@ final class ControlPlane implements HttpService {
     private static final int DEFAULT_MAX_ITEMS = 50;
 
     private final FunctionRegistry registry;
+    private final ConcurrencyControls concurrency;
     private final Arns arns;
 
-    ControlPlane(FunctionRegistry registry, Arns arns) {
+    ControlPlane(FunctionRegistry registry, ConcurrencyControls concurrency, Arns arns) {
         this.registry = registry;
+        this.concurrency = concurrency;
         this.arns = arns;
     }
 
@@ -118,8 +122,10 @@ final class ControlPlane implements HttpService {
         FunctionVersion version = registry.get(ref.name(), ref.qualifier());
         String location = "http://" + req.authority() + "/ember/v1/functions/" + ref.name() + "/code"
                 + (ref.qualifier() == null ? "" : "?Qualifier=" + ref.qualifier());
+        var reserved = concurrency.reserved(ref.name());
         sendJson(res, Status.OK_200, new GetFunctionResponse(FunctionConfiguration.of(version, arns),
-                new FunctionCodeLocation("S3", location), Map.of()));
+                new FunctionCodeLocation("S3", location), Map.of(),
+                reserved.isPresent() ? new Concurrency(reserved.getAsInt()) : null));
     }
 
     private void downloadCode(ServerRequest req, ServerResponse res) {

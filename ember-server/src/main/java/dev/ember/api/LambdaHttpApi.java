@@ -35,7 +35,7 @@ public final class LambdaHttpApi {
             res.header(Exchanges.REQUEST_ID, id.value());
             chain.proceed();
         })
-                .register(new ControlPlane(registry, arns))
+                .register(new ControlPlane(registry, concurrency, arns))
                 .register(new ConcurrencyApi(concurrency))
                 .register(new InvokeApi(invoker, registry))
                 .register(new LogsApi(registry, logs))

@@ -75,8 +75,12 @@ final class LambdaWire {
     record FunctionCodeLocation(String repositoryType, String location) {
     }
 
+    /** GetFunction's answer; {@code concurrency} is absent (null) when the function has no reservation. */
     record GetFunctionResponse(FunctionConfiguration configuration, FunctionCodeLocation code,
-                               Map<String, String> tags) {
+                               Map<String, String> tags, Concurrency concurrency) {
+    }
+
+    record Concurrency(int reservedConcurrentExecutions) {
     }
 
     record ListFunctionsResponse(List<FunctionConfiguration> functions, String nextMarker) {

@@ -57,9 +57,12 @@ class ReservedConcurrencyTest {
         lambda = start(100);
         assertThat(lambda.getFunctionConcurrency(b -> b.functionName("fn")).reservedConcurrentExecutions())
                 .isEqualTo(7);
+        assertThat(lambda.getFunction(b -> b.functionName("fn")).concurrency().reservedConcurrentExecutions())
+                .isEqualTo(7);
 
         lambda.deleteFunctionConcurrency(b -> b.functionName("fn"));
         assertThat(lambda.getFunctionConcurrency(b -> b.functionName("fn")).reservedConcurrentExecutions()).isNull();
+        assertThat(lambda.getFunction(b -> b.functionName("fn")).concurrency()).isNull();
     }
 
     @Test
