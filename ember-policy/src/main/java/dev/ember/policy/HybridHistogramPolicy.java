@@ -72,7 +72,8 @@ class HybridHistogramPolicy implements ScalingPolicy {
          */
         IdleDecision decide() {
             int samples = inRange + outOfRange;
-            if (cached == null || samples < 100 ? samples != cachedAt : samples >= cachedAt * 1.01) {
+            boolean grown = samples < 100 ? samples != cachedAt : samples >= cachedAt * 1.01;
+            if (cached == null || grown) {
                 cached = compute();
                 cachedAt = samples;
             }

@@ -64,8 +64,9 @@ public final class WarmPool implements AutoCloseable {
 
     /** An invocation of {@code version} arrived (warm or cold). */
     public synchronized void arrived(FunctionVersion version) {
-        known.putIfAbsent(EnvironmentKey.of(version).functionKey(), version);
-        policy.onArrival(EnvironmentKey.of(version).functionKey(), clock.millis());
+        String key = EnvironmentKey.of(version).functionKey();
+        known.putIfAbsent(key, version);
+        policy.onArrival(key, clock.millis());
     }
 
     /** An invocation of {@code version} ended; {@code running} are still in flight. */

@@ -29,29 +29,6 @@ final class CgroupFiles {
         Files.writeString(file, value, StandardCharsets.US_ASCII, StandardOpenOption.WRITE);
     }
 
-    /** The number in a one-number file, or -1 when it cannot be read. */
-    static long readLong(Path file) {
-        try {
-            return Long.parseLong(Files.readString(file, StandardCharsets.US_ASCII).trim());
-        } catch (IOException | NumberFormatException e) {
-            return -1;
-        }
-    }
-
-    /** The value of {@code key} in a flat-keyed file ({@code "key value"} lines), or 0. */
-    static long readKeyed(Path file, String key) {
-        try {
-            for (String line : Files.readAllLines(file, StandardCharsets.US_ASCII)) {
-                if (line.startsWith(key + ' ')) {
-                    return Long.parseLong(line.substring(key.length() + 1).trim());
-                }
-            }
-        } catch (IOException | NumberFormatException e) {
-            // A group that is gone counted nothing more.
-        }
-        return 0;
-    }
-
     /** The pids in a {@code cgroup.procs} file. */
     static List<Long> pids(Path procs) {
         List<Long> pids = new ArrayList<>();
@@ -102,13 +79,30 @@ final class CgroupFiles {
         }
     }
 
-    /** A control file kept open, written and re-read in place: a freeze or thaw costs two system calls. */
+    /**
+     * A control file kept open and re-read in place: a freeze, a thaw or a read of a counter costs one or two system
+     * calls, not an open, a read and a close. Environments read their memory counters after every invocation.
+     */
     static final class OpenFile implements AutoCloseable {
         private final FileChannel channel;
         private final ByteBuffer buffer = ByteBuffer.allocate(512);
 
-        OpenFile(Path file) throws IOException {
-            this.channel = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE);
+        private OpenFile(FileChannel channel) {
+            this.channel = channel;
+        }
+
+        /** A control file the server writes (and reads back). */
+        static OpenFile forWriting(Path file) throws IOException {
+            return new OpenFile(FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE));
+        }
+
+        /** A counter the server only reads; null when this kernel does not have it. */
+        static OpenFile forReading(Path file) {
+            try {
+                return new OpenFile(FileChannel.open(file, StandardOpenOption.READ));
+            } catch (IOException e) {
+                return null;
+            }
         }
 
         synchronized void write(String value) throws IOException {
@@ -121,6 +115,40 @@ final class CgroupFiles {
                 // Control files are tiny: one read.
             }
             return new String(buffer.array(), 0, buffer.position(), StandardCharsets.US_ASCII);
+        }
+
+        /** The number the file holds, or -1 when it cannot be read (the group is gone). */
+        long readLong() {
+            try {
+                return Long.parseLong(read().trim());
+            } catch (IOException | NumberFormatException e) {
+                return -1;
+            }
+        }
+
+        /** The value of {@code key} in a flat-keyed file ({@code "key value"} lines), or 0. */
+        long readKeyed(String key) {
+            try {
+                for (String line : read().split("\n")) {
+                    if (line.startsWith(key + ' ')) {
+                        return Long.parseLong(line.substring(key.length() + 1).trim());
+                    }
+                }
+            } catch (IOException | NumberFormatException e) {
+                // A group that is gone counted nothing more.
+            }
+            return 0;
+        }
+
+        /**
+         * Waits until the file reads {@code state} (a freezer reports FREEZING while a task is in uninterruptible
+         * sleep), at most {@link #FREEZE_PATIENCE_NANOS}.
+         */
+        void await(String state) throws IOException {
+            long deadline = System.nanoTime() + FREEZE_PATIENCE_NANOS;
+            while (!read().contains(state) && System.nanoTime() < deadline) {
+                LockSupport.parkNanos(20_000);
+            }
         }
 
         @Override

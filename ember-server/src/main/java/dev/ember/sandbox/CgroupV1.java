@@ -10,7 +10,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.locks.LockSupport;
 
 /**
  * cgroup v1: one hierarchy per controller ({@code /sys/fs/cgroup/memory}, {@code cpu}, {@code pids}, {@code freezer}),
@@ -114,11 +113,19 @@ final class CgroupV1 implements CgroupTree {
     static final class Group implements Cgroup {
         private final Map<String, Path> dirs;
         private final CgroupFiles.OpenFile freezerState;
+        private final CgroupFiles.OpenFile peak;       // memory.max_usage_in_bytes, or null
+        private final CgroupFiles.OpenFile oomControl; // memory.oom_control, or null
 
         private Group(Map<String, Path> dirs) throws IOException {
             this.dirs = dirs;
             Path freezer = dirs.get("freezer");
-            this.freezerState = freezer == null ? null : new CgroupFiles.OpenFile(freezer.resolve("freezer.state"));
+            this.freezerState = freezer == null ? null
+                    : CgroupFiles.OpenFile.forWriting(freezer.resolve("freezer.state"));
+            Path memory = dirs.get("memory");
+            this.peak = memory == null ? null
+                    : CgroupFiles.OpenFile.forReading(memory.resolve("memory.max_usage_in_bytes"));
+            this.oomControl = memory == null ? null
+                    : CgroupFiles.OpenFile.forReading(memory.resolve("memory.oom_control"));
         }
 
         private void limit(long memoryBytes, int millicores, int maxPids) throws IOException {
@@ -166,10 +173,7 @@ final class CgroupV1 implements CgroupTree {
             }
             try {
                 freezerState.write("FROZEN");
-                long deadline = System.nanoTime() + CgroupFiles.FREEZE_PATIENCE_NANOS;
-                while (!freezerState.read().startsWith("FROZEN") && System.nanoTime() < deadline) {
-                    LockSupport.parkNanos(20_000); // FREEZING: a task is in uninterruptible sleep
-                }
+                freezerState.await("FROZEN");
             } catch (IOException e) {
                 // The group is being removed.
             }
@@ -188,15 +192,13 @@ final class CgroupV1 implements CgroupTree {
 
         @Override
         public long peakBytes() {
-            Path memory = dirs.get("memory");
-            return memory == null ? -1 : CgroupFiles.readLong(memory.resolve("memory.max_usage_in_bytes"));
+            return peak == null ? -1 : peak.readLong();
         }
 
         @Override
         public long oomKills() {
-            Path memory = dirs.get("memory");
             // Not memory.failcnt: it stays 0 when the OOM killer strikes (measured on kernel 6.18).
-            return memory == null ? 0 : CgroupFiles.readKeyed(memory.resolve("memory.oom_control"), "oom_kill");
+            return oomControl == null ? 0 : oomControl.readKeyed("oom_kill");
         }
 
         @Override
@@ -204,8 +206,10 @@ final class CgroupV1 implements CgroupTree {
             Path procs = procsFiles().getFirst();
             CgroupFiles.killAll(procs);
             thaw(); // v1 frozen tasks stay in uninterruptible sleep, SIGKILL pending, until thawed
-            if (freezerState != null) {
-                freezerState.close();
+            for (CgroupFiles.OpenFile file : new CgroupFiles.OpenFile[] {freezerState, peak, oomControl}) {
+                if (file != null) {
+                    file.close();
+                }
             }
             for (Path dir : dirs.values()) {
                 if (!CgroupFiles.removeDirectory(dir, dir.resolve("cgroup.procs"))) {

@@ -7,7 +7,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.locks.LockSupport;
 
 /**
  * The unified cgroup v2 hierarchy: an environment's group is one directory, {@code ember/<server>/<env>}, with every
@@ -123,11 +122,15 @@ final class CgroupV2 implements CgroupTree {
         private final Path dir;
         private final CgroupFiles.OpenFile freeze;
         private final CgroupFiles.OpenFile events;
+        private final CgroupFiles.OpenFile peak;         // memory.peak (kernel 5.19 and later), or null
+        private final CgroupFiles.OpenFile memoryEvents; // or null without the memory controller
 
         private Group(Path dir, boolean freezer) throws IOException {
             this.dir = dir;
-            this.freeze = freezer ? new CgroupFiles.OpenFile(dir.resolve("cgroup.freeze")) : null;
-            this.events = freezer ? new CgroupFiles.OpenFile(dir.resolve("cgroup.events")) : null;
+            this.freeze = freezer ? CgroupFiles.OpenFile.forWriting(dir.resolve("cgroup.freeze")) : null;
+            this.events = freezer ? CgroupFiles.OpenFile.forReading(dir.resolve("cgroup.events")) : null;
+            this.peak = CgroupFiles.OpenFile.forReading(dir.resolve("memory.peak"));
+            this.memoryEvents = CgroupFiles.OpenFile.forReading(dir.resolve("memory.events"));
         }
 
         @Override
@@ -155,10 +158,7 @@ final class CgroupV2 implements CgroupTree {
             }
             try {
                 freeze.write("1");
-                long deadline = System.nanoTime() + CgroupFiles.FREEZE_PATIENCE_NANOS;
-                while (!events.read().contains("frozen 1") && System.nanoTime() < deadline) {
-                    LockSupport.parkNanos(20_000);
-                }
+                events.await("frozen 1");
             } catch (IOException e) {
                 // The group is being removed.
             }
@@ -177,12 +177,12 @@ final class CgroupV2 implements CgroupTree {
 
         @Override
         public long peakBytes() {
-            return CgroupFiles.readLong(dir.resolve("memory.peak")); // kernel 5.19 and later
+            return peak == null ? -1 : peak.readLong();
         }
 
         @Override
         public long oomKills() {
-            return CgroupFiles.readKeyed(dir.resolve("memory.events"), "oom_kill");
+            return memoryEvents == null ? 0 : memoryEvents.readKeyed("oom_kill");
         }
 
         @Override
@@ -198,9 +198,10 @@ final class CgroupV2 implements CgroupTree {
             } catch (IOException e) {
                 CgroupFiles.killAll(dir.resolve("cgroup.procs"));
             }
-            if (freeze != null) {
-                freeze.close();
-                events.close();
+            for (CgroupFiles.OpenFile file : new CgroupFiles.OpenFile[] {freeze, events, peak, memoryEvents}) {
+                if (file != null) {
+                    file.close();
+                }
             }
             if (!CgroupFiles.removeDirectory(dir, dir.resolve("cgroup.procs"))) {
                 LOG.log(Level.WARNING, "Cannot remove cgroup {0}; the next server start retries", dir);
