@@ -29,19 +29,39 @@ final class JavaRuntimeFiles {
     private JavaRuntimeFiles() {
     }
 
-    /** Copies the runtime's classpath entries into {@code directory}/lib, replacing an earlier copy. */
+    /**
+     * Copies the runtime's classpath entries into {@code directory}/lib. A restarted server finds its jars there
+     * already: a jar whose copy has the same size and time is not copied again (class directories of a development
+     * build always are), and entries the server no longer has are removed.
+     */
     static Path install(Path directory) throws IOException {
         Path lib = directory.resolve("lib");
-        deleteTree(directory);
         Files.createDirectories(lib);
+        Set<Path> wanted = new LinkedHashSet<>();
         int index = 0;
         for (Path source : sources()) {
-            // Numbered, so the classpath keeps the server's order; a development build has class directories.
+            // Numbered, so the classpath keeps the server's order.
             Path target = lib.resolve("%02d-%s".formatted(index++, source.getFileName()));
-            copyTree(source, target);
+            wanted.add(target);
+            if (!isCopyOf(target, source)) {
+                deleteTree(target);
+                copyTree(source, target);
+            }
+        }
+        try (var entries = Files.list(lib)) {
+            for (Path stale : entries.filter(entry -> !wanted.contains(entry)).toList()) {
+                deleteTree(stale);
+            }
         }
         makeReadable(directory);
         return directory;
+    }
+
+    /** Whether {@code target} is an earlier copy of the jar {@code source} (copies keep the source's time). */
+    private static boolean isCopyOf(Path target, Path source) throws IOException {
+        return Files.isRegularFile(source) && Files.isRegularFile(target)
+                && Files.size(target) == Files.size(source)
+                && Files.getLastModifiedTime(target).equals(Files.getLastModifiedTime(source));
     }
 
     /** The classpath of the installed runtime, as the runtime sees it (its directory shown at {@code inside}). */
@@ -71,7 +91,7 @@ final class JavaRuntimeFiles {
 
     private static void copyTree(Path source, Path target) throws IOException {
         if (Files.isRegularFile(source)) {
-            Files.copy(source, target, StandardCopyOption.REPLACE_EXISTING);
+            Files.copy(source, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.COPY_ATTRIBUTES);
             return;
         }
         Files.walkFileTree(source, new SimpleFileVisitor<>() {
