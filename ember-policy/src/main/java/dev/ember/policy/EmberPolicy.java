@@ -186,6 +186,20 @@ final class EmberPolicy implements ScalingPolicy {
         return capped(function, when.onIdle(function, now, idle));
     }
 
+    /**
+     * Under memory pressure the idle environment whose loss costs least goes first: its function's calls per minute
+     * times what a cold start of it costs against its memory (the rent-or-buy worth), discounted by how long it has
+     * been idle already (the longer, the less likely the next call is near).
+     */
+    @Override
+    public double keepValue(String function, long idleSince, long now) {
+        Concurrency c = concurrency(function);
+        c.advance(now);
+        double worth = breakEven.getOrDefault(function, DEFAULT_KEEP_MILLIS);
+        double idleMinutes = Math.max(0, now - idleSince) / (double) MINUTE;
+        return (c.ratePerMinute + 1.0 / MINUTES_PER_DAY) * worth / (1 + idleMinutes);
+    }
+
     @Override
     public String explain(String function, long now) {
         Concurrency c = concurrency(function);

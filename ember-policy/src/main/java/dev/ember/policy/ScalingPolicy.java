@@ -1,5 +1,7 @@
 package dev.ember.policy;
 
+import java.util.List;
+
 /**
  * Decides, per function, how long idle execution environments are kept and which are started ahead of demand.
  * Time is the caller's, in milliseconds: the live server passes its clock's, the simulator its trace's.
@@ -9,7 +11,7 @@ package dev.ember.policy;
  */
 public interface ScalingPolicy {
 
-    /** Its name in reports: {@code fixed}, {@code hybrid}, {@code ember}. */
+    /** Its name in reports: {@code fixed}, {@code hybrid}, {@code greedy-dual}, {@code ember}. */
     String name();
 
     /**
@@ -59,6 +61,19 @@ public interface ScalingPolicy {
     }
 
     /**
+     * Under memory pressure, which idle environment goes first: the one of lowest value. Asked about an idle
+     * environment of {@code function} that has been idle since {@code idleSince}. By default the least recently used
+     * goes first.
+     */
+    default double keepValue(String function, long idleSince, long now) {
+        return idleSince;
+    }
+
+    /** An idle environment of {@code function}, of {@code value}, was evicted to make room in memory. */
+    default void evicted(String function, double value) {
+    }
+
+    /**
      * What happens to an idle environment.
      *
      * @param keepAliveMillis   how long it stays idle before it is evicted (0: evicted at once)
@@ -82,18 +97,31 @@ public interface ScalingPolicy {
         return new HybridHistogramPolicy();
     }
 
+    /**
+     * FaasCache's greedy-dual keep-alive (Fuerst and Sharma, ASPLOS 2021): idle environments are kept until memory is
+     * needed, and then the one of lowest priority goes, {@code clock + frequency × cold-start cost / memory}.
+     */
+    static ScalingPolicy greedyDual() {
+        return new GreedyDualPolicy();
+    }
+
     /** Ember's own: the hybrid histogram for when, a per-minute concurrency forecast for how many. */
     static ScalingPolicy ember() {
         return new EmberPolicy();
     }
 
-    /** A policy by name: {@code fixed} (10 minutes), {@code hybrid} or {@code ember}. */
+    /** The names {@link #named} knows. */
+    List<String> NAMES = List.of("fixed", "hybrid", "greedy-dual", "ember");
+
+    /** A policy by name: {@code fixed} (10 minutes), {@code hybrid}, {@code greedy-dual} or {@code ember}. */
     static ScalingPolicy named(String name) {
         return switch (name) {
             case "fixed" -> fixed(10 * 60_000L);
             case "hybrid" -> hybrid();
+            case "greedy-dual" -> greedyDual();
             case "ember" -> ember();
-            default -> throw new IllegalArgumentException("unknown policy '" + name + "': fixed, hybrid or ember");
+            default -> throw new IllegalArgumentException(
+                    "unknown policy '" + name + "': fixed, hybrid, greedy-dual or ember");
         };
     }
 }
