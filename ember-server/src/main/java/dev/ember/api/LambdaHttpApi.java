@@ -2,6 +2,7 @@ package dev.ember.api;
 
 import dev.ember.invoke.ConcurrencyControls;
 import dev.ember.invoke.Invoker;
+import dev.ember.invoke.ProvisionedConcurrency;
 import dev.ember.lambda.Arns;
 import dev.ember.lambda.ErrorType;
 import dev.ember.lambda.LambdaException;
@@ -27,7 +28,8 @@ public final class LambdaHttpApi {
 
     /** Adds every route and the error mapping to {@code routing}. */
     public static void register(HttpRouting.Builder routing, FunctionRegistry registry, Invoker invoker,
-                                ConcurrencyControls concurrency, FunctionLogs logs, Arns arns) {
+                                ConcurrencyControls concurrency, ProvisionedConcurrency provisioned,
+                                FunctionLogs logs, Arns arns) {
         routing.addFilter((chain, req, res) -> {
             // AWS answers every request with its id.
             RequestId id = RequestId.create();
@@ -37,6 +39,7 @@ public final class LambdaHttpApi {
         })
                 .register(new ControlPlane(registry, concurrency, arns))
                 .register(new ConcurrencyApi(concurrency))
+                .register(new ProvisionedConcurrencyApi(provisioned, invoker, arns))
                 .register(new InvokeApi(invoker, registry))
                 .register(new LogsApi(registry, logs))
                 .register(new ScalingApi(invoker))

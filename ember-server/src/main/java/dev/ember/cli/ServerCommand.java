@@ -39,8 +39,14 @@ final class ServerCommand implements Callable<Integer> {
     enum IsolationChoice { sandbox, none }
 
     @Option(names = "--policy", paramLabel = "NAME", description = "Scaling policy: ember (learns each function's"
-            + " arrivals and concurrency), hybrid (Shahrad et al. 2020) or fixed (10 minutes). Default: ${DEFAULT-VALUE}.")
+            + " arrivals and concurrency), hybrid (Shahrad et al. 2020), greedy-dual (FaasCache 2021) or fixed"
+            + " (10 minutes). A function may name its own in its environment variable EMBER_POLICY."
+            + " Default: ${DEFAULT-VALUE}.")
     String policy = DEFAULTS.policy();
+
+    @Option(names = "--memory-budget", paramLabel = "SIZE", description = "The memory all environments together may"
+            + " hold, counted by their MemorySize, e.g. 16g or 8192m (default: three quarters of this host's memory).")
+    String memoryBudget;
 
     @Option(names = "--isolation", paramLabel = "MODE", description = "sandbox: everything this host offers"
             + " (./ember doctor shows what), none: plain child processes (default: ${DEFAULT-VALUE}).")
@@ -82,7 +88,8 @@ final class ServerCommand implements Callable<Integer> {
         try {
             return DEFAULTS.withHost(host).withPort(port).withDataDir(dataDir)
                     .withConcurrencyLimit(concurrencyLimit).withSandbox(isolation == IsolationChoice.sandbox)
-                    .withPolicy(policy);
+                    .withPolicy(policy)
+                    .withMemoryBudgetMb(memoryBudget == null ? 0 : MemorySizes.megabytes(memoryBudget, "--memory-budget"));
         } catch (IllegalArgumentException e) {
             throw new CliException(e.getMessage(), e);
         }

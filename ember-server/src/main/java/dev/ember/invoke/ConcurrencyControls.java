@@ -97,6 +97,11 @@ public final class ConcurrencyControls {
         return Math.max(1, accountLimit / 10);
     }
 
+    /** What the functions without a reservation share: the account limit less every reservation. */
+    public synchronized int unreserved() {
+        return accountLimit - reservedTotal;
+    }
+
     /** {@code function}'s reservation, if it has one. */
     public synchronized OptionalInt reserved(String function) {
         Integer n = reserved.get(function);

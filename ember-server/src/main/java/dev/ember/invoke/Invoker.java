@@ -3,6 +3,7 @@ package dev.ember.invoke;
 import dev.ember.lambda.Arns;
 import dev.ember.lambda.LambdaException;
 import dev.ember.pool.EnvironmentFactory;
+import dev.ember.pool.MemoryBudget;
 import dev.ember.pool.WarmPool;
 import dev.ember.registry.FunctionRegistry;
 import dev.ember.telemetry.FunctionLogs;
@@ -16,12 +17,15 @@ public interface Invoker extends AutoCloseable {
      * The invoker of a single Ember server: environments are processes on this machine.
      *
      * @param concurrency the account limit and reserved concurrency; beyond them invocations are throttled
+     * @param provisioned provisioned concurrency: environments kept initialised
+     * @param budget      the memory every environment counts against; beyond it invocations are throttled
      * @param initTimeout how long a new environment may take to initialise
      */
     static Invoker local(FunctionRegistry registry, EnvironmentFactory environments, WarmPool pool,
-                         FunctionLogs logs, ConcurrencyControls concurrency, Arns arns, InstantSource clock,
-                         Duration initTimeout) {
-        return new LocalInvoker(registry, environments, pool, logs, concurrency, arns, clock, initTimeout);
+                         FunctionLogs logs, ConcurrencyControls concurrency, ProvisionedConcurrency provisioned,
+                         MemoryBudget budget, Arns arns, InstantSource clock, Duration initTimeout) {
+        return new LocalInvoker(registry, environments, pool, logs, concurrency, provisioned, budget, arns, clock,
+                initTimeout);
     }
 
     /**
@@ -50,6 +54,22 @@ public interface Invoker extends AutoCloseable {
      * @param scaling  the pool's and policy's view
      */
     record ScalingReport(String version, int running, WarmPool.Scaling scaling) {
+    }
+
+    /** How far the environments of a provisioned concurrency configuration are allocated. */
+    Provisioning provisioning(ProvisionedConcurrency.Config config);
+
+    /**
+     * The allocation of a provisioned concurrency configuration, as Lambda reports it.
+     *
+     * @param allocated environments initialised and kept for it
+     * @param status    {@link #IN_PROGRESS}, {@link #READY} or {@link #FAILED}
+     * @param reason    why it failed, else null
+     */
+    record Provisioning(int allocated, String status, String reason) {
+        public static final String IN_PROGRESS = "IN_PROGRESS";
+        public static final String READY = "READY";
+        public static final String FAILED = "FAILED";
     }
 
     /** Destroys every environment, idle or busy. */

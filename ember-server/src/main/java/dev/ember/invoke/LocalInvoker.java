@@ -11,6 +11,7 @@ import dev.ember.pool.EnvironmentOutcome;
 import dev.ember.pool.EnvironmentStartException;
 import dev.ember.pool.ExecutionEnvironment;
 import dev.ember.pool.LogTail;
+import dev.ember.pool.MemoryBudget;
 import dev.ember.pool.WarmPool;
 import dev.ember.registry.Alias;
 import dev.ember.registry.FunctionRegistry;
@@ -34,6 +35,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * concurrency limit and the function's reservation, take a warm environment or start one, hand it the event, log START/END/REPORT.
  */
 final class LocalInvoker implements Invoker {
+    /** The throttle {@code Reason} when a new environment does not fit in the host's memory budget. */
+    static final String MEMORY_BUDGET = "EmberMemoryBudgetExceeded";
     /** How long an environment started for a forecast waits, unless the next forecast still wants it. */
     private static final Duration FORECAST_HOLD = Duration.ofMinutes(2);
     /** Environments started for one function per round: a forecast never floods the host at once. */
@@ -47,6 +50,13 @@ final class LocalInvoker implements Invoker {
     private final Arns arns;
     private final InstantSource clock;
     private final Duration initTimeout;
+    private final MemoryBudget budget;
+    private final ProvisionedConcurrency provisioned;
+    /** Provisioned environments initialised and not yet gone, by function version. */
+    private final Map<EnvironmentKey, Set<ExecutionEnvironment>> provisionedReady = new ConcurrentHashMap<>();
+    private final Map<EnvironmentKey, AtomicInteger> provisioning = new ConcurrentHashMap<>();
+    /** Why the last allocation for a configuration ({@code name:qualifier}) failed, until one succeeds. */
+    private final Map<String, String> provisioningFailures = new ConcurrentHashMap<>();
     /** In-flight invocations and environments being started ahead of demand, by function key ({@code name:version}). */
     private final Map<String, AtomicInteger> running = new ConcurrentHashMap<>();
     private final Map<String, AtomicInteger> starting = new ConcurrentHashMap<>();
@@ -55,7 +65,8 @@ final class LocalInvoker implements Invoker {
     private volatile boolean closed;
 
     LocalInvoker(FunctionRegistry registry, EnvironmentFactory environments, WarmPool pool, FunctionLogs logs,
-                 ConcurrencyControls concurrency, Arns arns, InstantSource clock, Duration initTimeout) {
+                 ConcurrencyControls concurrency, ProvisionedConcurrency provisioned, MemoryBudget budget, Arns arns,
+                 InstantSource clock, Duration initTimeout) {
         this.registry = registry;
         this.environments = environments;
         this.pool = pool;
@@ -64,6 +75,8 @@ final class LocalInvoker implements Invoker {
         this.arns = arns;
         this.clock = clock;
         this.initTimeout = initTimeout;
+        this.provisioned = provisioned;
+        this.budget = budget;
         registry.addListener((name, deleted) -> pool.evictStale(name, this::isStale));
     }
 
@@ -102,9 +115,17 @@ final class LocalInvoker implements Invoker {
         ExecutionEnvironment environment = pool.take(version);
         Duration initDuration = null;
         if (environment == null) {
+            int memoryMb = version.config().memoryMb();
+            if (!pool.makeRoom(budget, memoryMb)) {
+                return new InvocationResult.Throttled(requestId, MEMORY_BUDGET, ("Rate Exceeded. Ember's memory "
+                        + "budget of %d MB is held by running and provisioned environments (%d MB in use); a new "
+                        + "environment of %s needs %d MB").formatted(budget.capacityMb(), budget.usedMb(), name,
+                        memoryMb));
+            }
             long initStarted = System.nanoTime();
             try {
-                environment = environments.start(version, line -> logs.append(name, line));
+                environment = environments.start(version, line -> logs.append(name, line), false,
+                        () -> budget.release(memoryMb));
             } catch (EnvironmentStartException e) {
                 log.platform("INIT_REPORT Init Duration: 0.00 ms\tPhase: init\tStatus: error\tError Type: "
                         + e.errorType());
@@ -303,10 +324,11 @@ final class LocalInvoker implements Invoker {
 
     /**
      * Starts the environments the scaling policy wants ahead of demand: pre-warms whose time has come, and what a
-     * concurrency forecast asks for beyond the environments busy, idle or already starting.
+     * concurrency forecast asks for beyond the environments busy, idle or already starting; and keeps provisioned
+     * concurrency at what its configurations ask.
      */
     @Override
-    public void scale() {
+    public synchronized void scale() {
         if (closed) {
             return;
         }
@@ -321,17 +343,22 @@ final class LocalInvoker implements Invoker {
                 startAhead(version, FORECAST_HOLD);
             }
         });
+        provision();
     }
 
-    /** Starts an environment of {@code version} in the background; once initialised it waits in the pool. */
+    /** Starts a pre-warmed environment of {@code version} in the background, if it fits in free memory. */
     private void startAhead(FunctionVersion version, Duration keep) {
+        int memoryMb = version.config().memoryMb();
+        if (!budget.tryReserve(memoryMb)) {
+            return; // a guess never evicts what is there
+        }
         AtomicInteger count = starting.computeIfAbsent(EnvironmentKey.of(version).functionKey(),
                 k -> new AtomicInteger());
         count.incrementAndGet();
         Thread.ofVirtual().name("prewarm-" + version.name()).start(() -> {
             try {
                 ExecutionEnvironment environment = environments.start(version,
-                        line -> logs.append(version.name(), line));
+                        line -> logs.append(version.name(), line), false, () -> budget.release(memoryMb));
                 track(environment);
                 if (environment.awaitReady(initTimeout) == null && !isStale(version)) {
                     pool.putPrewarmed(environment, keep);
@@ -346,6 +373,127 @@ final class LocalInvoker implements Invoker {
                 count.decrementAndGet();
             }
         });
+    }
+
+    /**
+     * Brings each function version's provisioned environments to what its configurations ask (an alias's count goes to
+     * the version it points to): starts the missing ones, which may evict idle on-demand environments for memory, and
+     * retires those no longer wanted.
+     */
+    private void provision() {
+        Map<EnvironmentKey, Integer> wanted = new HashMap<>();
+        Map<EnvironmentKey, FunctionVersion> versions = new HashMap<>();
+        for (ProvisionedConcurrency.Config config : provisioned.all()) {
+            FunctionVersion version;
+            try {
+                version = target(config.function(), config.qualifier());
+            } catch (LambdaException gone) {
+                continue;
+            }
+            EnvironmentKey key = EnvironmentKey.of(version);
+            wanted.merge(key, config.requested(), Integer::sum);
+            versions.put(key, version);
+        }
+        provisionedReady.forEach((key, ready) -> {
+            ready.removeIf(environment -> !environment.isUsable());
+            int excess = ready.size() - wanted.getOrDefault(key, 0);
+            if (excess > 0 && !ready.isEmpty()) {
+                pool.retireProvisioned(ready.iterator().next().version(), excess);
+            }
+        });
+        wanted.forEach((key, count) -> {
+            int have = readyCount(key) + provisioning.computeIfAbsent(key, k -> new AtomicInteger()).get();
+            for (int i = have; i < count && i - have < MAX_STARTS_PER_ROUND; i++) {
+                if (!startProvisioned(versions.get(key))) {
+                    break;
+                }
+            }
+        });
+    }
+
+    private boolean startProvisioned(FunctionVersion version) {
+        EnvironmentKey key = EnvironmentKey.of(version);
+        int memoryMb = version.config().memoryMb();
+        if (!pool.makeRoom(budget, memoryMb)) {
+            failed(key, "Ember's memory budget of %d MB cannot hold another environment of %d MB (%d MB in use)"
+                    .formatted(budget.capacityMb(), memoryMb, budget.usedMb()));
+            return false;
+        }
+        AtomicInteger count = provisioning.computeIfAbsent(key, k -> new AtomicInteger());
+        count.incrementAndGet();
+        Thread.ofVirtual().name("provision-" + version.name()).start(() -> {
+            try {
+                ExecutionEnvironment environment = environments.start(version,
+                        line -> logs.append(version.name(), line), true, () -> budget.release(memoryMb));
+                track(environment);
+                EnvironmentOutcome failure = environment.awaitReady(initTimeout);
+                if (failure == null) {
+                    provisionedReady.computeIfAbsent(key, k -> ConcurrentHashMap.newKeySet()).add(environment);
+                    pool.putPrewarmed(environment, Duration.ZERO);
+                    failed(key, null);
+                } else {
+                    failed(key, "FUNCTION_ERROR_INIT_FAILURE: " + failure);
+                }
+            } catch (EnvironmentStartException e) {
+                failed(key, "FUNCTION_ERROR_INIT_FAILURE: " + e.errorType() + ": " + e.getMessage());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } finally {
+                count.decrementAndGet();
+            }
+        });
+        return true;
+    }
+
+    private void failed(EnvironmentKey key, String reason) {
+        if (reason == null) {
+            provisioningFailures.remove(key.functionKey());
+        } else {
+            provisioningFailures.put(key.functionKey(), reason);
+        }
+    }
+
+    private int readyCount(EnvironmentKey key) {
+        Set<ExecutionEnvironment> ready = provisionedReady.get(key);
+        return ready == null ? 0 : (int) ready.stream().filter(ExecutionEnvironment::isUsable).count();
+    }
+
+    /** The version a provisioned configuration applies to: the version itself, or the one its alias points to. */
+    private FunctionVersion target(String function, String qualifier) {
+        return isNumber(qualifier) ? registry.get(function, qualifier)
+                : registry.get(function, registry.getAlias(function, qualifier).functionVersion());
+    }
+
+    @Override
+    public Provisioning provisioning(ProvisionedConcurrency.Config config) {
+        FunctionVersion version;
+        try {
+            version = target(config.function(), config.qualifier());
+        } catch (LambdaException gone) {
+            return new Provisioning(0, Provisioning.FAILED, gone.getMessage());
+        }
+        EnvironmentKey key = EnvironmentKey.of(version);
+        // Environments of a version are shared by the configurations on it and its aliases, as they fill up.
+        int ready = readyCount(key);
+        for (ProvisionedConcurrency.Config other : provisioned.all()) {
+            if (other.equals(config)) {
+                break;
+            }
+            try {
+                if (EnvironmentKey.of(target(other.function(), other.qualifier())).equals(key)) {
+                    ready -= other.requested();
+                }
+            } catch (LambdaException gone) {
+                // not in the way
+            }
+        }
+        int allocated = Math.max(0, Math.min(ready, config.requested()));
+        String failure = provisioningFailures.get(key.functionKey());
+        if (allocated >= config.requested()) {
+            return new Provisioning(allocated, Provisioning.READY, null);
+        }
+        return failure != null ? new Provisioning(allocated, Provisioning.FAILED, failure)
+                : new Provisioning(allocated, Provisioning.IN_PROGRESS, null);
     }
 
     @Override

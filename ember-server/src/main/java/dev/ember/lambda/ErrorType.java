@@ -8,6 +8,7 @@ package dev.ember.lambda;
  */
 public enum ErrorType {
     RESOURCE_NOT_FOUND("ResourceNotFoundException", 404, "User"),
+    PROVISIONED_CONCURRENCY_CONFIG_NOT_FOUND("ProvisionedConcurrencyConfigNotFoundException", 404, "User"),
     INVALID_PARAMETER_VALUE("InvalidParameterValueException", 400, "User"),
     INVALID_REQUEST_CONTENT("InvalidRequestContentException", 400, "User"),
     RESOURCE_CONFLICT("ResourceConflictException", 409, "User"),

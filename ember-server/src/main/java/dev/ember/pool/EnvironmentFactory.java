@@ -68,16 +68,27 @@ public final class EnvironmentFactory {
     /**
      * Starts a new environment for {@code version}. It is initialising when this returns.
      *
-     * @param log receives every line the runtime prints
+     * @param log         receives every line the runtime prints
+     * @param provisioned whether it is started for provisioned concurrency (Lambda tells the function so, in
+     *                    {@code AWS_LAMBDA_INITIALIZATION_TYPE})
+     * @param whenGone    run once when the environment is gone, also when it cannot be started
      * @throws EnvironmentStartException when the runtime cannot be started
      */
-    public ExecutionEnvironment start(FunctionVersion version, Consumer<String> log) {
+    public ExecutionEnvironment start(FunctionVersion version, Consumer<String> log, boolean provisioned,
+                                      Runnable whenGone) {
         String id = HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextLong());
         Path taskRoot = registry.codeDirectory(version.code());
-        return ExecutionEnvironment.start(id, version, isolation, plan(version, taskRoot, id), runDirectory, log);
+        LaunchPlan plan;
+        try {
+            plan = plan(version, taskRoot, id, provisioned);
+        } catch (RuntimeException e) {
+            whenGone.run();
+            throw e;
+        }
+        return ExecutionEnvironment.start(id, version, isolation, plan, runDirectory, log, provisioned, whenGone);
     }
 
-    private LaunchPlan plan(FunctionVersion version, Path taskRoot, String id) {
+    private LaunchPlan plan(FunctionVersion version, Path taskRoot, String id, boolean provisioned) {
         FunctionConfig config = version.config();
         String taskRootInside = isolation.taskRoot(taskRoot);
         Map<String, String> env = new LinkedHashMap<>(config.environment());
@@ -86,7 +97,7 @@ public final class EnvironmentFactory {
         env.put("AWS_LAMBDA_FUNCTION_MEMORY_SIZE", Integer.toString(config.memoryMb()));
         env.put("AWS_LAMBDA_LOG_GROUP_NAME", "/aws/lambda/" + config.name());
         env.put("AWS_LAMBDA_LOG_STREAM_NAME", logStreamName(version.version(), id));
-        env.put("AWS_LAMBDA_INITIALIZATION_TYPE", "on-demand");
+        env.put("AWS_LAMBDA_INITIALIZATION_TYPE", provisioned ? "provisioned-concurrency" : "on-demand");
         env.put("AWS_EXECUTION_ENV", "AWS_Lambda_" + config.runtime().id());
         env.put("AWS_REGION", arns.region());
         env.put("AWS_DEFAULT_REGION", arns.region());

@@ -19,6 +19,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
@@ -47,6 +48,9 @@ public final class ExecutionEnvironment {
     private final AtomicLong bytesRead = new AtomicLong();
     private final AtomicLong bytesLogged = new AtomicLong();
     private final AtomicBoolean destroyed = new AtomicBoolean();
+    private final boolean provisioned;
+    /** Run once when the environment is gone (destroyed, or its runtime exited): gives back its memory. */
+    private final AtomicReference<Runnable> whenGone;
     private volatile RuntimeApiServer runtimeApi;
     private OutputPipe output;
     private Confinement confinement;
@@ -61,25 +65,32 @@ public final class ExecutionEnvironment {
     private record Invocation(String requestId, CompletableFuture<EnvironmentOutcome> outcome) {
     }
 
-    private ExecutionEnvironment(String id, FunctionVersion version, Consumer<String> log) {
+    private ExecutionEnvironment(String id, FunctionVersion version, Consumer<String> log, boolean provisioned,
+                                 Runnable whenGone) {
         this.id = id;
         this.version = version;
         this.log = log;
+        this.provisioned = provisioned;
+        this.whenGone = new AtomicReference<>(whenGone);
     }
 
     /**
      * Starts the runtime process, confined as {@code isolation} says. The process gets {@code AWS_LAMBDA_RUNTIME_API}
      * pointing at this environment's own endpoint on top of the plan's environment.
      *
-     * @param log receives each line the process prints (stdout and stderr)
+     * @param log         receives each line the process prints (stdout and stderr)
+     * @param provisioned whether it is kept for provisioned concurrency
+     * @param whenGone    run once when the environment is destroyed or its runtime exits, also when it fails to start
      * @throws EnvironmentStartException when the process cannot be started (e.g. no executable bootstrap)
      */
     static ExecutionEnvironment start(String id, FunctionVersion version, Isolation isolation, LaunchPlan plan,
-                                      Path runDirectory, Consumer<String> log) {
-        var environment = new ExecutionEnvironment(id, version, log);
+                                      Path runDirectory, Consumer<String> log, boolean provisioned,
+                                      Runnable whenGone) {
+        var environment = new ExecutionEnvironment(id, version, log, provisioned, whenGone);
         try {
             environment.launch(isolation, plan, runDirectory);
         } catch (RuntimeException e) {
+            environment.gone();
             if (environment.runtimeApi != null) {
                 environment.runtimeApi.close();
             }
@@ -121,6 +132,11 @@ public final class ExecutionEnvironment {
     /** The function version it runs. */
     public FunctionVersion version() {
         return version;
+    }
+
+    /** Whether it was started for provisioned concurrency: kept until the configuration no longer wants it. */
+    public boolean provisioned() {
+        return provisioned;
     }
 
     /** Whether it can take another invocation: not destroyed, process alive. */
@@ -228,6 +244,14 @@ public final class ExecutionEnvironment {
             confinement.destroy();
             Orphans.forget(runDirectory, id);
         }
+        gone();
+    }
+
+    private void gone() {
+        Runnable hook = whenGone.getAndSet(null);
+        if (hook != null) {
+            hook.run();
+        }
     }
 
     @Override
@@ -296,6 +320,7 @@ public final class ExecutionEnvironment {
 
     private void exited(Process exited) {
         EnvironmentOutcome outcome = exitOutcome(exited);
+        gone();
         ready.complete(outcome);
         Invocation invocation = current;
         if (invocation != null) {

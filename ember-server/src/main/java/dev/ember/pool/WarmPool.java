@@ -19,14 +19,24 @@ import java.util.function.Predicate;
 /**
  * Idle execution environments, per function version, waiting to be reused (a warm start), and the
  * {@link ScalingPolicy} that decides how long each is kept and which are started ahead of demand. Time is the injected
- * clock's; {@link #evictExpired()} destroys the environments past their time.
+ * clock's; {@link #evictExpired()} destroys the environments past their time, {@link #makeRoom} the ones of least
+ * value when memory is needed.
+ *
+ * <p>The server's policy drives every function, unless a function names another in its environment variable
+ * {@value #POLICY_VARIABLE}; the server's policy still sees every function's calls, because it ranks all idle
+ * environments against each other under memory pressure. Environments started for provisioned concurrency are kept
+ * whatever the policy says and are never evicted for memory.
  *
  * <p>Environments are kept by {@link EnvironmentKey}: after {@code $LATEST} gets new code or configuration,
- * environments of the old one are never handed out again. The policy is not thread-safe; the pool calls it under its
+ * environments of the old one are never handed out again. Policies are not thread-safe; the pool calls them under its
  * own lock.
  */
 public final class WarmPool implements AutoCloseable {
+    /** A function's environment variable naming the scaling policy that drives it instead of the server's. */
+    public static final String POLICY_VARIABLE = "EMBER_POLICY";
+
     private final ScalingPolicy policy;
+    private final Map<String, ScalingPolicy> overrides = new HashMap<>();
     private final InstantSource clock;
     private final Map<EnvironmentKey, Deque<Idle>> idle = new HashMap<>();
     /** Function versions seen recently, for forecasts: the policy is asked about each. */
@@ -35,7 +45,7 @@ public final class WarmPool implements AutoCloseable {
     private int idleCount;
     private boolean closed;
 
-    private record Idle(ExecutionEnvironment environment, Instant expiresAt) {
+    private record Idle(ExecutionEnvironment environment, Instant idleSince, Instant expiresAt) {
     }
 
     /**
@@ -57,42 +67,74 @@ public final class WarmPool implements AutoCloseable {
         this.clock = clock;
     }
 
-    /** The policy's name, for reports. */
+    /** The server's policy's name, for reports. */
     public String policyName() {
         return policy.name();
+    }
+
+    /** The policy that drives {@code version}: the one its {@value #POLICY_VARIABLE} names, else the server's. */
+    private ScalingPolicy policyOf(FunctionVersion version) {
+        String name = version.config().environment().get(POLICY_VARIABLE);
+        if (name == null || name.equals(policy.name())) {
+            return policy;
+        }
+        return overrides.computeIfAbsent(name, ScalingPolicy::named);
     }
 
     /** An invocation of {@code version} arrived (warm or cold). */
     public synchronized void arrived(FunctionVersion version) {
         String key = EnvironmentKey.of(version).functionKey();
         known.putIfAbsent(key, version);
-        policy.onArrival(key, clock.millis());
+        long now = clock.millis();
+        ScalingPolicy own = policyOf(version);
+        own.onArrival(key, now);
+        if (own != policy) {
+            policy.onArrival(key, now);
+        }
     }
 
     /** An invocation of {@code version} ended; {@code running} are still in flight. */
     public synchronized void ended(FunctionVersion version, int running) {
-        policy.onEnd(EnvironmentKey.of(version).functionKey(), clock.millis(), running);
+        String key = EnvironmentKey.of(version).functionKey();
+        long now = clock.millis();
+        ScalingPolicy own = policyOf(version);
+        own.onEnd(key, now, running);
+        if (own != policy) {
+            policy.onEnd(key, now, running);
+        }
     }
 
     /** What a cold start of {@code version} took: the policy weighs it against the function's memory. */
     public synchronized void coldStartTook(FunctionVersion version, long millis) {
-        policy.profile(EnvironmentKey.of(version).functionKey(), version.config().memoryMb(), millis);
+        String key = EnvironmentKey.of(version).functionKey();
+        ScalingPolicy own = policyOf(version);
+        own.profile(key, version.config().memoryMb(), millis);
+        if (own != policy) {
+            policy.profile(key, version.config().memoryMb(), millis);
+        }
     }
 
-    /** An idle environment for {@code version}, most recently used first, or null when there is none. */
+    /**
+     * An idle environment for {@code version}, or null when there is none: one kept for provisioned concurrency if
+     * there is one (as Lambda uses them first), else the most recently used.
+     */
     public ExecutionEnvironment take(FunctionVersion version) {
         List<ExecutionEnvironment> dead = new ArrayList<>();
         ExecutionEnvironment found = null;
+        Instant now = clock.instant();
         synchronized (this) {
             Deque<Idle> environments = idle.get(EnvironmentKey.of(version));
-            while (environments != null && !environments.isEmpty()) {
-                Idle candidate = environments.pollFirst();
+            while (found == null && environments != null && !environments.isEmpty()) {
+                Idle candidate = environments.stream().filter(i -> i.environment().provisioned()).findFirst()
+                        .orElse(environments.peekFirst());
+                environments.remove(candidate);
                 idleCount--;
-                if (candidate.environment().isUsable()) {
+                // Past its keep-alive it is gone, whether or not housekeeping came by yet: the policy said so.
+                if (candidate.environment().isUsable() && candidate.expiresAt().isAfter(now)) {
                     found = candidate.environment();
-                    break;
+                } else {
+                    dead.add(candidate.environment());
                 }
-                dead.add(candidate.environment());
             }
         }
         dead.forEach(ExecutionEnvironment::destroy);
@@ -109,13 +151,22 @@ public final class WarmPool implements AutoCloseable {
         synchronized (this) {
             if (!closed) {
                 Deque<Idle> queue = idle.computeIfAbsent(key, k -> new ArrayDeque<>());
-                IdleDecision decision = policy.onIdle(key.functionKey(), now.toEpochMilli(), queue.size());
+                if (environment.provisioned()) {
+                    queue.addFirst(new Idle(environment, now, Instant.MAX));
+                    idleCount++;
+                    return;
+                }
+                ScalingPolicy own = policyOf(environment.version());
+                IdleDecision decision = own.onIdle(key.functionKey(), now.toEpochMilli(), queue.size());
+                if (own != policy) {
+                    policy.onIdle(key.functionKey(), now.toEpochMilli(), queue.size()); // for its ranking only
+                }
                 if (decision.prewarmAfterMillis() > 0) {
                     prewarms.add(new Prewarm(environment.version(), now.plusMillis(decision.prewarmAfterMillis()),
                             Duration.ofMillis(decision.prewarmKeepMillis())));
                 }
                 if (decision.keepAliveMillis() > 0) {
-                    queue.addFirst(new Idle(environment, now.plusMillis(decision.keepAliveMillis())));
+                    queue.addFirst(new Idle(environment, now, now.plusMillis(decision.keepAliveMillis())));
                     idleCount++;
                     return;
                 }
@@ -124,17 +175,78 @@ public final class WarmPool implements AutoCloseable {
         environment.destroy();
     }
 
-    /** Adds an environment started ahead of demand; it stays idle for {@code keep}. */
+    /** Adds an environment started ahead of demand; it stays idle for {@code keep} (provisioned ones until retired). */
     public void putPrewarmed(ExecutionEnvironment environment, Duration keep) {
         synchronized (this) {
             if (!closed) {
+                Instant now = clock.instant();
                 idle.computeIfAbsent(EnvironmentKey.of(environment.version()), k -> new ArrayDeque<>())
-                        .addLast(new Idle(environment, clock.instant().plus(keep)));
+                        .addLast(new Idle(environment, now, environment.provisioned() ? Instant.MAX : now.plus(keep)));
                 idleCount++;
                 return;
             }
         }
         environment.destroy();
+    }
+
+    /**
+     * Makes room for {@code mb} more in {@code budget}: reserves them if they are free, else evicts idle environments,
+     * the one the server's policy values least first (never provisioned ones), until they are. Returns whether
+     * {@code mb} are now reserved; when not even evicting every idle environment frees enough, nothing is evicted.
+     */
+    public boolean makeRoom(MemoryBudget budget, long mb) {
+        if (budget.tryReserve(mb)) {
+            return true;
+        }
+        while (true) {
+            Idle victim;
+            synchronized (this) {
+                long now = clock.millis();
+                long evictable = 0;
+                victim = null;
+                double lowest = Double.POSITIVE_INFINITY;
+                for (Deque<Idle> queue : idle.values()) {
+                    for (Idle candidate : queue) {
+                        if (candidate.environment().provisioned()) {
+                            continue;
+                        }
+                        evictable += candidate.environment().version().config().memoryMb();
+                        double value = candidate.environment().isUsable() ? policy.keepValue(
+                                EnvironmentKey.of(candidate.environment().version()).functionKey(),
+                                candidate.idleSince().toEpochMilli(), now) : Double.NEGATIVE_INFINITY;
+                        if (value < lowest) {
+                            lowest = value;
+                            victim = candidate;
+                        }
+                    }
+                }
+                if (victim == null || budget.capacityMb() - budget.usedMb() + evictable < mb) {
+                    return false;
+                }
+                EnvironmentKey key = EnvironmentKey.of(victim.environment().version());
+                Deque<Idle> queue = idle.get(key);
+                queue.remove(victim);
+                if (queue.isEmpty()) {
+                    idle.remove(key);
+                }
+                idleCount--;
+                if (lowest != Double.NEGATIVE_INFINITY) {
+                    policy.evicted(key.functionKey(), lowest);
+                }
+            }
+            victim.environment().destroy(); // gives its memory back to the budget
+            if (budget.tryReserve(mb)) {
+                return true;
+            }
+        }
+    }
+
+    /** Destroys up to {@code excess} idle provisioned environments of {@code version} (its configuration shrank). */
+    public int retireProvisioned(FunctionVersion version, int excess) {
+        EnvironmentKey key = EnvironmentKey.of(version);
+        int[] left = {excess};
+        return evict(candidate -> candidate.environment().provisioned() && left[0]-- > 0
+                && EnvironmentKey.of(candidate.environment().version()).equals(key));
     }
 
     /** The pre-warms whose time has come, removed from the plan. */
@@ -159,7 +271,7 @@ public final class WarmPool implements AutoCloseable {
         Map<FunctionVersion, Integer> shortfalls = new LinkedHashMap<>();
         long now = clock.millis();
         for (Map.Entry<String, FunctionVersion> entry : known.entrySet()) {
-            int target = policy.warmTarget(entry.getKey(), now);
+            int target = policyOf(entry.getValue()).warmTarget(entry.getKey(), now);
             if (target <= 0) {
                 continue;
             }
@@ -190,7 +302,8 @@ public final class WarmPool implements AutoCloseable {
         Deque<Idle> queue = idle.get(key);
         List<Prewarm> planned = prewarms.stream().filter(p -> EnvironmentKey.of(p.version()).equals(key)).toList();
         Instant next = planned.stream().map(Prewarm::at).min(Instant::compareTo).orElse(null);
-        return new Scaling(policy.name(), policy.explain(key.functionKey(), clock.millis()),
+        ScalingPolicy own = policyOf(version);
+        return new Scaling(own.name(), own.explain(key.functionKey(), clock.millis()),
                 queue == null ? 0 : queue.size(), planned.size(), next);
     }
 

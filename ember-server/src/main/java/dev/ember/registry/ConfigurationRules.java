@@ -3,6 +3,7 @@ package dev.ember.registry;
 import dev.ember.lambda.Arns;
 import dev.ember.lambda.FunctionRef;
 import dev.ember.lambda.LambdaException;
+import dev.ember.policy.ScalingPolicy;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
@@ -102,6 +103,9 @@ final class ConfigurationRules {
     static final String NETWORK_VARIABLE = "EMBER_NETWORK";
     private static final List<String> NETWORK_VALUES = List.of("none", "outbound");
 
+    /** Ember's setting for the scaling policy of one function, instead of the server's. */
+    static final String POLICY_VARIABLE = "EMBER_POLICY";
+
     private static void checkEnvironment(Map<String, String> variables) {
         Set<String> reserved = new TreeSet<>(variables.keySet());
         reserved.retainAll(RESERVED_KEYS);
@@ -115,6 +119,11 @@ final class ConfigurationRules {
         if (network != null && !NETWORK_VALUES.contains(network)) {
             throw LambdaException.invalid("%s must be one of %s (outbound network access of the function's "
                     + "environments; none when unset), was '%s'", NETWORK_VARIABLE, NETWORK_VALUES, network);
+        }
+        String policy = variables.get(POLICY_VARIABLE);
+        if (policy != null && !ScalingPolicy.NAMES.contains(policy)) {
+            throw LambdaException.invalid("%s must be one of %s (the scaling policy of this function; the server's"
+                    + " when unset), was '%s'", POLICY_VARIABLE, ScalingPolicy.NAMES, policy);
         }
         long size = 0;
         for (Map.Entry<String, String> variable : variables.entrySet()) {

@@ -3,6 +3,7 @@ package dev.ember.server;
 import dev.ember.api.LambdaHttpApi;
 import dev.ember.invoke.ConcurrencyControls;
 import dev.ember.invoke.Invoker;
+import dev.ember.invoke.ProvisionedConcurrency;
 import dev.ember.pool.EnvironmentFactory;
 import dev.ember.pool.WarmPool;
 import dev.ember.registry.FunctionRegistry;
@@ -31,7 +32,6 @@ import java.util.concurrent.TimeUnit;
 public final class EmberServer implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(EmberServer.class.getName());
     /** How often idle environments are checked against their keep-alive. */
-    private static final long EVICTION_PERIOD_SECONDS = 5;
     private static final long LOG_FILE_BYTES = 16L << 20;
     private static final int LOG_FILES_KEPT = 4;
 
@@ -65,8 +65,9 @@ public final class EmberServer implements AutoCloseable {
                     dataDir.resolve("runtime"));
             var pool = new WarmPool(options.scalingPolicy(), clock);
             var concurrency = ConcurrencyControls.open(database, registry, options.concurrencyLimit());
+            var provisioned = ProvisionedConcurrency.open(database, registry, concurrency, clock);
             Invoker invoker = track(resources, Invoker.local(registry, environments, pool, logs, concurrency,
-                    options.arns(), clock, options.initTimeout()));
+                    provisioned, options.memoryBudget(), options.arns(), clock, options.initTimeout()));
             registry.addListener((name, deleted) -> {
                 if (deleted) {
                     deleteLogsIfGone(registry, logs, name);
@@ -82,7 +83,7 @@ public final class EmberServer implements AutoCloseable {
                 } catch (RuntimeException e) {
                     LOG.log(Level.WARNING, "Evicting or pre-warming environments failed", e);
                 }
-            }, EVICTION_PERIOD_SECONDS, EVICTION_PERIOD_SECONDS, TimeUnit.SECONDS);
+            }, 0, options.housekeeping().toMillis(), TimeUnit.MILLISECONDS);
             evictor.scheduleWithFixedDelay(() -> {
                 try {
                     logs.flushAll();
@@ -96,8 +97,8 @@ public final class EmberServer implements AutoCloseable {
                     .port(options.port())
                     .shutdownHook(false)
                     .maxPayloadSize(LambdaHttpApi.MAX_REQUEST_BYTES)
-                    .routing(routing -> LambdaHttpApi.register(routing, registry, invoker, concurrency, logs,
-                            options.arns()))
+                    .routing(routing -> LambdaHttpApi.register(routing, registry, invoker, concurrency,
+                            provisioned, logs, options.arns()))
                     .build()
                     .start();
             if (!webServer.isRunning() || webServer.port() < 0) {

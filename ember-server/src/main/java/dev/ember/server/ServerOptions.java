@@ -2,10 +2,10 @@ package dev.ember.server;
 
 import dev.ember.lambda.Arns;
 import dev.ember.policy.ScalingPolicy;
+import dev.ember.pool.MemoryBudget;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.InstantSource;
-import java.util.List;
 import java.util.Objects;
 
 /**
@@ -20,11 +20,16 @@ import java.util.Objects;
  * @param arns             the region and account in the ARNs Ember hands out
  * @param clock            the time every keep-alive and log stamp is measured on; tests pass one they move
  * @param sandbox          whether environments are sandboxed with what the host offers (else plain processes)
- * @param policy           the scaling policy: {@code ember} (default), {@code hybrid} or {@code fixed} (which keeps
- *                         idle environments for {@code keepAlive})
+ * @param policy           the scaling policy: {@code ember} (default), {@code hybrid}, {@code greedy-dual} or
+ *                         {@code fixed} (which keeps idle environments for {@code keepAlive})
+ * @param memoryBudgetMb   the memory all environments together may hold (their MemorySize); 0 for the default,
+ *                         {@link MemoryBudget#defaultMb()}
+ * @param housekeeping     how often expired environments are evicted and pre-warms started (5 s; replays of a trace
+ *                         on a faster clock make it shorter)
  */
 public record ServerOptions(String host, int port, Path dataDir, int concurrencyLimit, Duration keepAlive,
-                            Duration initTimeout, Arns arns, InstantSource clock, boolean sandbox, String policy) {
+                            Duration initTimeout, Arns arns, InstantSource clock, boolean sandbox, String policy,
+                            long memoryBudgetMb, Duration housekeeping) {
     public static final int DEFAULT_PORT = 9000;
 
     public ServerOptions {
@@ -34,8 +39,16 @@ public record ServerOptions(String host, int port, Path dataDir, int concurrency
         Objects.requireNonNull(initTimeout, "initTimeout");
         Objects.requireNonNull(arns, "arns");
         Objects.requireNonNull(clock, "clock");
-        if (!List.of("ember", "hybrid", "fixed").contains(policy)) {
-            throw new IllegalArgumentException("policy must be ember, hybrid or fixed, was " + policy);
+        Objects.requireNonNull(housekeeping, "housekeeping");
+        if (!ScalingPolicy.NAMES.contains(policy)) {
+            throw new IllegalArgumentException("policy must be one of " + ScalingPolicy.NAMES + ", was " + policy);
+        }
+        if (memoryBudgetMb < 0) {
+            throw new IllegalArgumentException("memoryBudgetMb must be positive (0: the default), was "
+                    + memoryBudgetMb);
+        }
+        if (housekeeping.toMillis() < 1) {
+            throw new IllegalArgumentException("housekeeping must be at least 1 ms, was " + housekeeping);
         }
         if (port < 0 || port > 65535) {
             throw new IllegalArgumentException("port must be 0..65535, was " + port);
@@ -48,51 +61,68 @@ public record ServerOptions(String host, int port, Path dataDir, int concurrency
     /** The defaults: 127.0.0.1:9000, data in {@code ./.ember}, 100 concurrent, the ember policy, sandboxed. */
     public static ServerOptions defaults() {
         return new ServerOptions("127.0.0.1", DEFAULT_PORT, Path.of(".ember"), 100, Duration.ofMinutes(10),
-                Duration.ofSeconds(10), Arns.defaults(), InstantSource.system(), true, "ember");
+                Duration.ofSeconds(10), Arns.defaults(), InstantSource.system(), true, "ember", 0,
+                Duration.ofSeconds(5));
     }
 
     public ServerOptions withHost(String newHost) {
-        return new ServerOptions(newHost, port, dataDir, concurrencyLimit, keepAlive, initTimeout, arns, clock,
-                sandbox, policy);
+        return new ServerOptions(newHost, port, dataDir, concurrencyLimit, keepAlive, initTimeout, arns, clock, sandbox,
+                policy, memoryBudgetMb, housekeeping);
     }
 
     public ServerOptions withPort(int newPort) {
-        return new ServerOptions(host, newPort, dataDir, concurrencyLimit, keepAlive, initTimeout, arns, clock,
-                sandbox, policy);
+        return new ServerOptions(host, newPort, dataDir, concurrencyLimit, keepAlive, initTimeout, arns, clock, sandbox,
+                policy, memoryBudgetMb, housekeeping);
     }
 
     public ServerOptions withDataDir(Path newDataDir) {
-        return new ServerOptions(host, port, newDataDir, concurrencyLimit, keepAlive, initTimeout, arns, clock,
-                sandbox, policy);
+        return new ServerOptions(host, port, newDataDir, concurrencyLimit, keepAlive, initTimeout, arns, clock, sandbox,
+                policy, memoryBudgetMb, housekeeping);
     }
 
     public ServerOptions withConcurrencyLimit(int limit) {
-        return new ServerOptions(host, port, dataDir, limit, keepAlive, initTimeout, arns, clock, sandbox, policy);
+        return new ServerOptions(host, port, dataDir, limit, keepAlive, initTimeout, arns, clock, sandbox,
+                policy, memoryBudgetMb, housekeeping);
     }
 
     public ServerOptions withKeepAlive(Duration newKeepAlive) {
-        return new ServerOptions(host, port, dataDir, concurrencyLimit, newKeepAlive, initTimeout, arns, clock,
-                sandbox, policy);
+        return new ServerOptions(host, port, dataDir, concurrencyLimit, newKeepAlive, initTimeout, arns, clock, sandbox,
+                policy, memoryBudgetMb, housekeeping);
     }
 
     public ServerOptions withClock(InstantSource newClock) {
-        return new ServerOptions(host, port, dataDir, concurrencyLimit, keepAlive, initTimeout, arns, newClock,
-                sandbox, policy);
+        return new ServerOptions(host, port, dataDir, concurrencyLimit, keepAlive, initTimeout, arns, newClock, sandbox,
+                policy, memoryBudgetMb, housekeeping);
     }
 
     public ServerOptions withInitTimeout(Duration newInitTimeout) {
-        return new ServerOptions(host, port, dataDir, concurrencyLimit, keepAlive, newInitTimeout, arns, clock,
-                sandbox, policy);
+        return new ServerOptions(host, port, dataDir, concurrencyLimit, keepAlive, newInitTimeout, arns, clock, sandbox,
+                policy, memoryBudgetMb, housekeeping);
     }
 
     public ServerOptions withSandbox(boolean newSandbox) {
-        return new ServerOptions(host, port, dataDir, concurrencyLimit, keepAlive, initTimeout, arns, clock,
-                newSandbox, policy);
+        return new ServerOptions(host, port, dataDir, concurrencyLimit, keepAlive, initTimeout, arns, clock, newSandbox,
+                policy, memoryBudgetMb, housekeeping);
     }
 
     public ServerOptions withPolicy(String newPolicy) {
         return new ServerOptions(host, port, dataDir, concurrencyLimit, keepAlive, initTimeout, arns, clock, sandbox,
-                newPolicy);
+                newPolicy, memoryBudgetMb, housekeeping);
+    }
+
+    public ServerOptions withMemoryBudgetMb(long newMemoryBudgetMb) {
+        return new ServerOptions(host, port, dataDir, concurrencyLimit, keepAlive, initTimeout, arns, clock, sandbox,
+                policy, newMemoryBudgetMb, housekeeping);
+    }
+
+    public ServerOptions withHousekeeping(Duration newHousekeeping) {
+        return new ServerOptions(host, port, dataDir, concurrencyLimit, keepAlive, initTimeout, arns, clock, sandbox,
+                policy, memoryBudgetMb, newHousekeeping);
+    }
+
+    /** The memory budget these options give: the one set, else the default. */
+    public MemoryBudget memoryBudget() {
+        return MemoryBudget.ofMb(memoryBudgetMb > 0 ? memoryBudgetMb : MemoryBudget.defaultMb());
     }
 
     /** The scaling policy these options name. */

@@ -69,8 +69,22 @@ final class Schema {
                 reserved      INTEGER     NOT NULL
             )"""));
 
+    /**
+     * Provisioned concurrency per published version or alias (PutProvisionedConcurrencyConfig). What is allocated is
+     * not stored: a server starts the environments again from these rows.
+     */
+    private static final Migration PROVISIONED = new Migration(3, "provisioned concurrency", List.of(
+            """
+            CREATE TABLE provisioned_concurrency (
+                function_name VARCHAR(64)  NOT NULL,
+                qualifier     VARCHAR(128) NOT NULL,
+                requested     INTEGER      NOT NULL,
+                last_modified BIGINT       NOT NULL,
+                PRIMARY KEY (function_name, qualifier)
+            )"""));
+
     /** All steps, in the order they are applied. */
-    static final List<Migration> MIGRATIONS = List.of(REGISTRY, CONCURRENCY);
+    static final List<Migration> MIGRATIONS = List.of(REGISTRY, CONCURRENCY, PROVISIONED);
 
     private Schema() {
     }

@@ -25,11 +25,15 @@ class ServerCommandTest {
     @Test
     void appliesEachOption() {
         ServerOptions options = parse("server", "--port", "0", "--host", "0.0.0.0", "--data-dir", "/var/lib/ember",
-                "--concurrency-limit", "8", "--isolation", "none", "--policy", "hybrid").options();
+                "--concurrency-limit", "8", "--isolation", "none", "--policy", "hybrid", "--memory-budget", "16g")
+                .options();
 
         assertThat(options).isEqualTo(new ServerOptions("0.0.0.0", 0, Path.of("/var/lib/ember"), 8,
                 ServerOptions.defaults().keepAlive(), ServerOptions.defaults().initTimeout(),
-                ServerOptions.defaults().arns(), ServerOptions.defaults().clock(), false, "hybrid"));
+                ServerOptions.defaults().arns(), ServerOptions.defaults().clock(), false, "hybrid", 16 * 1024,
+                ServerOptions.defaults().housekeeping()));
+        assertThat(parse("server", "--memory-budget", "1.5g").options().memoryBudgetMb()).isEqualTo(1536);
+        assertThat(parse("server", "--memory-budget", "8192m").options().memoryBudget().capacityMb()).isEqualTo(8192);
     }
 
     @Test
@@ -38,5 +42,12 @@ class ServerCommandTest {
                 .isInstanceOf(CliException.class).hasMessageContaining("at least 1");
         assertThatThrownBy(() -> parse("server", "--port", "70000").options())
                 .isInstanceOf(CliException.class).hasMessageContaining("0..65535");
+        assertThatThrownBy(() -> parse("server", "--memory-budget", "lots").options())
+                .isInstanceOf(CliException.class).hasMessageContaining("--memory-budget must be a size such as 16g")
+                .hasMessageContaining("'lots'");
+        assertThatThrownBy(() -> parse("server", "--memory-budget", "0g").options())
+                .isInstanceOf(CliException.class).hasMessageContaining("--memory-budget");
+        assertThatThrownBy(() -> parse("server", "--policy", "lru").options())
+                .isInstanceOf(CliException.class).hasMessageContaining("greedy-dual");
     }
 }

@@ -58,7 +58,7 @@ class WarmPoolTest {
     }
 
     private ExecutionEnvironment ready(FunctionVersion version) throws InterruptedException {
-        ExecutionEnvironment environment = factory.start(version, line -> { });
+        ExecutionEnvironment environment = factory.start(version, line -> { }, false, () -> { });
         assertThat(environment.awaitReady(Duration.ofSeconds(30))).isNull();
         return environment;
     }

@@ -1,0 +1,138 @@
+package dev.ember.api;
+
+import static dev.ember.api.Exchanges.body;
+import static dev.ember.api.Exchanges.sendJson;
+
+import dev.ember.invoke.Invoker;
+import dev.ember.invoke.ProvisionedConcurrency;
+import dev.ember.lambda.Arns;
+import dev.ember.lambda.FunctionRef;
+import dev.ember.lambda.LambdaException;
+import io.helidon.http.Status;
+import io.helidon.webserver.http.HttpRules;
+import io.helidon.webserver.http.HttpService;
+import io.helidon.webserver.http.ServerRequest;
+import io.helidon.webserver.http.ServerResponse;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Provisioned concurrency as AWS serves it (API version 2019-09-30): PutProvisionedConcurrencyConfig (202, Status
+ * IN_PROGRESS until the environments are initialised, then READY), GetProvisionedConcurrencyConfig,
+ * ListProvisionedConcurrencyConfigs ({@code ?List=ALL}) and DeleteProvisionedConcurrencyConfig.
+ */
+final class ProvisionedConcurrencyApi implements HttpService {
+    private static final String PATH = "/2019-09-30/functions/{name}/provisioned-concurrency";
+    private static final int MAX_REQUEST_BYTES = 4096;
+    private static final int MAX_ITEMS = 50;
+
+    private final ProvisionedConcurrency provisioned;
+    private final Invoker invoker;
+    private final Arns arns;
+
+    ProvisionedConcurrencyApi(ProvisionedConcurrency provisioned, Invoker invoker, Arns arns) {
+        this.provisioned = provisioned;
+        this.invoker = invoker;
+        this.arns = arns;
+    }
+
+    @Override
+    public void routing(HttpRules rules) {
+        rules.put(PATH, this::put).get(PATH, this::get).delete(PATH, this::delete);
+    }
+
+    private void put(ServerRequest req, ServerResponse res) {
+        FunctionRef ref = ref(req);
+        RequestBody body = RequestBody.parse(body(req, MAX_REQUEST_BYTES,
+                "the PutProvisionedConcurrencyConfig operation"));
+        Integer requested = body.integer("ProvisionedConcurrentExecutions");
+        if (requested == null) {
+            throw LambdaException.invalid("1 validation error detected: Value null at "
+                    + "'provisionedConcurrentExecutions' failed to satisfy constraint: Member must not be null");
+        }
+        ProvisionedConcurrency.Config config = provisioned.put(ref.name(), qualifier(req, ref), requested);
+        invoker.scale(); // start allocating now rather than at the next round
+        sendJson(res, Status.ACCEPTED_202, describe(config, false));
+    }
+
+    private void get(ServerRequest req, ServerResponse res) {
+        FunctionRef ref = ref(req);
+        if (req.query().first("List").isPresent()) {
+            list(req, res, ref.name());
+            return;
+        }
+        sendJson(res, Status.OK_200, describe(provisioned.get(ref.name(), qualifier(req, ref)), false));
+    }
+
+    private void list(ServerRequest req, ServerResponse res, String name) {
+        List<ProvisionedConcurrency.Config> all = provisioned.list(name);
+        int from = req.query().first("Marker").map(marker -> {
+            for (int i = 0; i < all.size(); i++) {
+                if (all.get(i).qualifier().equals(marker)) {
+                    return i;
+                }
+            }
+            throw LambdaException.invalid("Marker %s is not a qualifier of %s", marker, name);
+        }).orElse(0);
+        int max = req.query().first("MaxItems").map(ProvisionedConcurrencyApi::maxItems).orElse(MAX_ITEMS);
+        List<ProvisionedConcurrency.Config> page = all.subList(from, Math.min(all.size(), from + max));
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("ProvisionedConcurrencyConfigs", page.stream().map(c -> describe(c, true)).toList());
+        if (from + max < all.size()) {
+            body.put("NextMarker", all.get(from + max).qualifier());
+        }
+        sendJson(res, Status.OK_200, body);
+    }
+
+    private void delete(ServerRequest req, ServerResponse res) {
+        FunctionRef ref = ref(req);
+        provisioned.delete(ref.name(), qualifier(req, ref));
+        invoker.scale(); // let its environments go now
+        res.status(Status.NO_CONTENT_204).send();
+    }
+
+    private Map<String, Object> describe(ProvisionedConcurrency.Config config, boolean withArn) {
+        Invoker.Provisioning allocation = invoker.provisioning(config);
+        Map<String, Object> body = new LinkedHashMap<>();
+        if (withArn) {
+            body.put("FunctionArn", arns.function(config.function(), config.qualifier()));
+        }
+        body.put("RequestedProvisionedConcurrentExecutions", config.requested());
+        body.put("AvailableProvisionedConcurrentExecutions", allocation.allocated());
+        body.put("AllocatedProvisionedConcurrentExecutions", allocation.allocated());
+        body.put("Status", allocation.status());
+        if (allocation.reason() != null) {
+            body.put("StatusReason", allocation.reason());
+        }
+        body.put("LastModified", LambdaWire.LAST_MODIFIED.format(config.lastModified()));
+        return body;
+    }
+
+    private static FunctionRef ref(ServerRequest req) {
+        return FunctionRef.parse(req.path().pathParameters().get("name"));
+    }
+
+    /** The qualifier from {@code ?Qualifier=} or the function name's {@code :qualifier}; both must agree. */
+    private static String qualifier(ServerRequest req, FunctionRef ref) {
+        String query = req.query().first("Qualifier").orElse(null);
+        if (query != null && ref.qualifier() != null && !query.equals(ref.qualifier())) {
+            throw LambdaException.invalid("The derived qualifier from the function name does not match the "
+                    + "specified qualifier.");
+        }
+        return query != null ? query : ref.qualifier();
+    }
+
+    private static int maxItems(String text) {
+        try {
+            int n = Integer.parseInt(text);
+            if (n >= 1 && n <= MAX_ITEMS) {
+                return n;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw LambdaException.invalid("1 validation error detected: Value '%s' at 'maxItems' failed to satisfy "
+                + "constraint: Member must have value between 1 and %d", text, MAX_ITEMS);
+    }
+}
