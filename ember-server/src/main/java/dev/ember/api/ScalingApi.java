@@ -25,7 +25,14 @@ final class ScalingApi implements HttpService {
 
     @Override
     public void routing(HttpRules rules) {
-        rules.get("/ember/v1/functions/{name}/scaling", this::scaling);
+        rules.get("/ember/v1/functions/{name}/scaling", this::scaling)
+                .get("/ember/v1/memory", this::memory);
+    }
+
+    private void memory(ServerRequest req, ServerResponse res) {
+        Invoker.Memory memory = invoker.memory();
+        sendJson(res, Status.OK_200, Map.of("BudgetMb", memory.budgetMb(), "UsedMb", memory.usedMb(),
+                "IdleEnvironments", memory.idleEnvironments()));
     }
 
     private void scaling(ServerRequest req, ServerResponse res) {

@@ -56,6 +56,17 @@ public interface Invoker extends AutoCloseable {
     record ScalingReport(String version, int running, WarmPool.Scaling scaling) {
     }
 
+    /** The memory environments hold now, against the host's budget. */
+    Memory memory();
+
+    /**
+     * @param budgetMb         what environments may hold together
+     * @param usedMb           what they hold now (busy, idle and starting, by MemorySize)
+     * @param idleEnvironments how many are idle
+     */
+    record Memory(long budgetMb, long usedMb, int idleEnvironments) {
+    }
+
     /** How far the environments of a provisioned concurrency configuration are allocated. */
     Provisioning provisioning(ProvisionedConcurrency.Config config);
 

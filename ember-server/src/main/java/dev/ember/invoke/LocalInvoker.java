@@ -465,6 +465,11 @@ final class LocalInvoker implements Invoker {
     }
 
     @Override
+    public Memory memory() {
+        return new Memory(budget.capacityMb(), budget.usedMb(), pool.idleCount());
+    }
+
+    @Override
     public Provisioning provisioning(ProvisionedConcurrency.Config config) {
         FunctionVersion version;
         try {
