@@ -63,7 +63,8 @@ public interface ScalingPolicy {
     /**
      * Under memory pressure, which idle environment goes first: the one of lowest value. Asked about an idle
      * environment of {@code function} that has been idle since {@code idleSince}. By default the least recently used
-     * goes first.
+     * goes first. Of one function's idle environments, one idle longer is never worth more (the simulator asks only
+     * about each function's longest idle one).
      */
     default double keepValue(String function, long idleSince, long now) {
         return idleSince;

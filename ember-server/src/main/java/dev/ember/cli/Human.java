@@ -29,4 +29,9 @@ final class Human {
         BigDecimal percent = weight.movePointRight(2).setScale(2, RoundingMode.HALF_UP).stripTrailingZeros();
         return percent.toPlainString() + '%';
     }
+
+    /** A decimal to at most three places, without trailing zeros: {@code 16}, {@code 1.5}, {@code 0.125}. */
+    static String decimal(double value) {
+        return BigDecimal.valueOf(value).setScale(3, RoundingMode.HALF_UP).stripTrailingZeros().toPlainString();
+    }
 }

@@ -17,6 +17,8 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -28,7 +30,9 @@ import picocli.CommandLine.Spec;
         description = "Replays a trace (Azure Functions 2019 format) through keep-alive and pre-warm policies and "
                 + "reports cold starts and wasted memory per policy.")
 final class SimulateCommand implements Callable<Integer> {
-    private static final List<String> POLICIES = List.of("fixed", "hybrid", "ember");
+    /** GB, with an optional unit: {@code 16}, {@code 1.5}, {@code 16g}, {@code 16GB}. */
+    private static final Pattern GIGABYTES = Pattern.compile("(\\d+(?:\\.\\d*)?|\\.\\d+)\\s*(?:g|gb)?",
+            Pattern.CASE_INSENSITIVE);
 
     @Spec
     CommandSpec spec;
@@ -37,8 +41,19 @@ final class SimulateCommand implements Callable<Integer> {
     Path trace;
 
     @Option(names = "--policy", defaultValue = "all", paramLabel = "NAME",
-            description = "fixed (10 min keep-alive), hybrid (Shahrad et al. 2020), ember, or all (default).")
+            description = "fixed (10 min keep-alive), hybrid (Shahrad et al. 2020), greedy-dual (FaasCache, "
+                    + "Fuerst and Sharma 2021), ember, or all (default).")
     String policy;
+
+    @Option(names = "--memory-budget", paramLabel = "GB",
+            description = "Memory all environments share, in GB (e.g. 16, 1.5 or 16g); idle environments are evicted "
+                    + "to make room, by the policy's keep value, and an invocation that still does not fit is dropped. "
+                    + "Default: no budget.")
+    String memoryBudget;
+
+    @Option(names = "--plot", paramLabel = "FILE.svg",
+            description = "Also draw each policy's cold starts against its wasted memory, as an SVG.")
+    Path plot;
 
     @Option(names = "--seed", defaultValue = "1", paramLabel = "S",
             description = "Seed for arrival times within a minute and execution times (default: ${DEFAULT-VALUE}).")
@@ -49,16 +64,22 @@ final class SimulateCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        List<String> names = policy.equals("all") ? POLICIES : List.of(policy);
-        if (!POLICIES.containsAll(names)) {
-            throw new CliException("--policy must be fixed, hybrid, ember or all, was '" + policy + "'");
+        List<String> names = policy.equals("all") ? ScalingPolicy.NAMES : List.of(policy);
+        if (!ScalingPolicy.NAMES.containsAll(names)) {
+            throw new CliException("--policy must be " + String.join(", ", ScalingPolicy.NAMES) + " or all, was '"
+                    + policy + "'");
         }
+        double budgetMb = memoryBudget == null ? Double.POSITIVE_INFINITY : budgetMb(memoryBudget);
         if (!Files.isDirectory(trace)) {
             throw new CliException("no trace directory at " + trace + " (./ember trace generate --out DIR makes one)");
         }
+        if (plot != null && !Files.isDirectory(plot.toAbsolutePath().getParent())) {
+            throw new CliException("--plot: no directory " + plot.toAbsolutePath().getParent() + " to write "
+                    + plot.getFileName() + " in");
+        }
         List<TraceFunction> functions = AzureTrace.read(trace);
-        // Wasted memory is reported relative to the fixed 10-minute baseline, so it always runs. Policies are
-        // independent (each has its own state), so they run side by side.
+        // Wasted memory is reported relative to the fixed 10-minute baseline (under the same budget), so it always
+        // runs. Policies are independent (each has its own state), so they run side by side.
         List<String> runs = new ArrayList<>(names);
         if (!runs.contains("fixed")) {
             runs.add("fixed");
@@ -68,7 +89,8 @@ final class SimulateCommand implements Callable<Integer> {
                 Runtime.getRuntime().availableProcessors()))) {
             Map<String, Future<SimulationResult>> futures = new LinkedHashMap<>();
             for (String name : runs) {
-                futures.put(name, executor.submit(() -> Simulator.run(functions, ScalingPolicy.named(name), seed)));
+                futures.put(name, executor.submit(() -> Simulator.run(functions, ScalingPolicy.named(name), seed,
+                        budgetMb)));
             }
             for (var entry : futures.entrySet()) {
                 byPolicy.put(entry.getKey(), entry.getValue().get());
@@ -82,26 +104,64 @@ final class SimulateCommand implements Callable<Integer> {
         SimulationResult baseline = byPolicy.get("fixed");
         List<SimulationResult> results = names.stream().map(byPolicy::get).toList();
         PrintWriter out = spec.commandLine().getOut();
+        boolean budgeted = memoryBudget != null;
         String jsonText = "{\"trace\":\"" + trace.toString().replace("\\", "\\\\").replace("\"", "\\\"")
-                + "\",\"functions\":" + functions.size() + ",\"results\":["
+                + "\",\"functions\":" + functions.size() + ",\"memoryBudgetMb\":"
+                + (budgeted ? Human.decimal(budgetMb) : "null") + ",\"results\":["
                 + results.stream().map(r -> r.json(baseline.wastedGbSeconds())).collect(Collectors.joining(","))
                 + "]}";
         if (!json) {
-            var table = new TextTable().row("POLICY", "INVOCATIONS", "COLD", "COLD %", "APP P50 %", "APP P75 %",
-                    "APP P90 %", "WASTED GB-S", "VS FIXED", "PEAK GB");
+            List<String> header = new ArrayList<>(List.of("POLICY", "INVOCATIONS", "COLD", "COLD %", "APP P50 %",
+                    "APP P75 %", "APP P90 %", "WASTED GB-S", "VS FIXED", "PEAK GB"));
+            if (budgeted) {
+                header.add("DROPPED");
+            }
+            var table = new TextTable().row(header.toArray(String[]::new));
             for (SimulationResult r : results) {
-                table.row(r.policy(), Long.toString(r.invocations()), Long.toString(r.coldStarts()),
-                        "%.3f".formatted(r.coldStartPercent()), "%.1f".formatted(r.functionColdStartPercentile(50)),
+                List<String> row = new ArrayList<>(List.of(r.policy(), Long.toString(r.invocations()),
+                        Long.toString(r.coldStarts()), "%.3f".formatted(r.coldStartPercent()),
+                        "%.1f".formatted(r.functionColdStartPercentile(50)),
                         "%.1f".formatted(r.functionColdStartPercentile(75)),
                         "%.1f".formatted(r.functionColdStartPercentile(90)), "%.0f".formatted(r.wastedGbSeconds()),
-                        "%.2f".formatted(r.wastedGbSeconds() / baseline.wastedGbSeconds()),
-                        "%.1f".formatted(r.peakMemoryMb() / 1024));
+                        "%.2f".formatted(relativeWaste(r, baseline)),
+                        "%.1f".formatted(r.peakMemoryMb() / 1024)));
+                if (budgeted) {
+                    row.add(Long.toString(r.dropped()));
+                }
+                table.row(row.toArray(String[]::new));
             }
             table.print(out);
             out.println();
         }
+        if (plot != null) {
+            Path name = trace.toAbsolutePath().normalize().getFileName();
+            String title = "Cold starts against wasted memory: " + (name == null ? trace : name) + ", "
+                    + (budgeted ? "memory budget " + Human.decimal(budgetMb / 1024) + " GB" : "no memory budget");
+            List<TradeOffPlot.Point> points = results.stream().map(r -> new TradeOffPlot.Point(r.policy(),
+                    relativeWaste(r, baseline), r.coldStartPercent(), r.dropped())).toList();
+            Files.writeString(plot, TradeOffPlot.svg(title, points));
+            if (!json) {
+                out.println("wrote " + plot);
+                out.println();
+            }
+        }
         out.println(jsonText);
         out.flush();
         return 0;
+    }
+
+    private static double relativeWaste(SimulationResult result, SimulationResult baseline) {
+        return baseline.wastedGbSeconds() == 0 ? 0 : result.wastedGbSeconds() / baseline.wastedGbSeconds();
+    }
+
+    /** {@code --memory-budget} in MB. */
+    private static double budgetMb(String text) {
+        Matcher m = GIGABYTES.matcher(text.strip());
+        double gb = m.matches() ? Double.parseDouble(m.group(1)) : 0;
+        if (!(gb > 0)) {
+            throw new CliException("--memory-budget must be a positive number of GB (e.g. 16, 1.5 or 16g), was '"
+                    + text + "'");
+        }
+        return gb * 1024;
     }
 }

@@ -9,7 +9,7 @@ import java.util.Locale;
  *
  * @param policy        the policy's name
  * @param functions     per function
- * @param peakMemoryMb        the most memory held by environments (busy and idle) in any minute
+ * @param peakMemoryMb        the most memory held by environments (busy and idle) at the start of any minute
  * @param invocationsByMinute invocations of all functions in each minute of the trace
  * @param coldStartsByMinute  cold starts of all functions in each minute of the trace
  */
@@ -19,9 +19,14 @@ public record SimulationResult(String policy, List<FunctionResult> functions, do
     /**
      * One function.
      *
+     * @param invocations     its arrivals, dropped ones included
+     * @param coldStarts      arrivals that found no idle environment and got a new one
+     * @param dropped         arrivals that found no idle environment and no memory for a new one, even after evicting
+     *                        every idle environment (only under a memory budget)
      * @param wastedGbSeconds memory-time of its environments while idle
      */
-    public record FunctionResult(String app, String key, long invocations, long coldStarts, double wastedGbSeconds) {
+    public record FunctionResult(String app, String key, long invocations, long coldStarts, long dropped,
+                                 double wastedGbSeconds) {
         public double coldStartPercent() {
             return invocations == 0 ? 0 : 100.0 * coldStarts / invocations;
         }
@@ -33,6 +38,11 @@ public record SimulationResult(String policy, List<FunctionResult> functions, do
 
     public long coldStarts() {
         return functions.stream().mapToLong(FunctionResult::coldStarts).sum();
+    }
+
+    /** Invocations dropped for want of memory (only under a memory budget). */
+    public long dropped() {
+        return functions.stream().mapToLong(FunctionResult::dropped).sum();
     }
 
     public double coldStartPercent() {
@@ -78,10 +88,11 @@ public record SimulationResult(String policy, List<FunctionResult> functions, do
         return String.format(Locale.ROOT, "{\"policy\":\"%s\",\"invocations\":%d,\"coldStarts\":%d,"
                         + "\"coldStartPercent\":%.4f,\"perFunctionColdStartPercent\":{\"p50\":%.2f,\"p75\":%.2f,"
                         + "\"p90\":%.2f},\"wastedGbSeconds\":%.1f,\"wastedRelativeToFixed10m\":%.3f,"
-                        + "\"peakMemoryMb\":%.0f}",
+                        + "\"peakMemoryMb\":%.0f,\"dropped\":%d}",
                 policy, invocations(), coldStarts(), coldStartPercent(), functionColdStartPercentile(50),
                 functionColdStartPercentile(75), functionColdStartPercentile(90), wastedGbSeconds(),
-                baselineWastedGbSeconds == 0 ? 0 : wastedGbSeconds() / baselineWastedGbSeconds, peakMemoryMb);
+                baselineWastedGbSeconds == 0 ? 0 : wastedGbSeconds() / baselineWastedGbSeconds, peakMemoryMb,
+                dropped());
     }
 
     @Override
