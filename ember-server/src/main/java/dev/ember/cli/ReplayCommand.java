@@ -24,16 +24,17 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicLongArray;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
 import java.util.stream.Stream;
 import picocli.CommandLine.Command;
@@ -54,6 +55,7 @@ import picocli.CommandLine.Spec;
 final class ReplayCommand implements Callable<Integer> {
     private static final long MINUTE = 60_000;
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String INIT_DURATION = "Init Duration: ";
     /**
      * The stand-in runtime: holds the memory it is told to, sleeps for each call's duration. Bash speaking HTTP/1.1
      * to the Runtime API on one kept-alive {@code /dev/tcp} connection: it starts in a few milliseconds and forks only
@@ -166,12 +168,21 @@ final class ReplayCommand implements Callable<Integer> {
             for (int i = 0; i < functions.size(); i++) {
                 deploy(client, i, functions.get(i), zip);
             }
-            warmUp(client, zip);
-            live = drive(client, server.endpoint(), functions, clock, minutes);
+            long overheadNanos = warmUp(client, zip);
+            live = drive(client, server.endpoint(), functions, clock, minutes, overheadNanos);
         } finally {
             deleteQuietly(dataDir);
         }
-        SimulationResult simulated = Simulator.run(functions, ScalingPolicy.named(policy), seed);
+        Map<TraceFunction, Long> measuredInit = new IdentityHashMap<>();
+        for (int i = 0; i < functions.size(); i++) {
+            if (live.initTraceMillis()[i] >= 0) {
+                measuredInit.put(functions.get(i), live.initTraceMillis()[i]);
+            }
+        }
+        long averageInit = Math.round(measuredInit.values().stream().mapToLong(Long::longValue).average().orElse(0));
+        SimulationResult simulated = Simulator.run(functions, ScalingPolicy.named(policy), seed,
+                budgetMb == 0 ? Double.POSITIVE_INFINITY : budgetMb,
+                f -> measuredInit.getOrDefault(f, averageInit));
         report(functions.size(), minutes, live, simulated);
         return 0;
     }
@@ -189,9 +200,11 @@ final class ReplayCommand implements Callable<Integer> {
     /**
      * Runs a throwaway function a few hundred times before the trace's clock starts: a server fresh from start-up
      * compiles its hot paths meanwhile, and on a sped-up clock those milliseconds would be the trace's seconds
-     * (every early call would start cold behind slow ones, and pile up).
+     * (every early call would start cold behind slow ones, and pile up). Returns the median time of a warm call that
+     * does nothing: the platform's own share of every call, which the stand-ins take off their sleep so that an
+     * environment is held for the sampled duration, not that plus the round trip stretched by the speedup.
      */
-    private static void warmUp(ControlPlaneClient client, byte[] zip) throws InterruptedException {
+    private static long warmUp(ControlPlaneClient client, byte[] zip) throws InterruptedException {
         String name = "replay-warm-up";
         client.createFunction(name, new FunctionSettings("provided.al2023", "stand-in", 128, 60, Map.of(),
                 "warms the server up before a replay"), zip, false, UploadProgress.none());
@@ -201,7 +214,15 @@ final class ReplayCommand implements Callable<Integer> {
                 callers.submit(() -> client.invoke(name, null, payload, true));
             }
         }
+        long[] nanos = new long[101];
+        for (int i = 0; i < nanos.length; i++) {
+            long started = System.nanoTime();
+            client.invoke(name, null, payload, true);
+            nanos[i] = System.nanoTime() - started;
+        }
         client.deleteFunction(name, null);
+        Arrays.sort(nanos);
+        return nanos[nanos.length / 2];
     }
 
     private static byte[] standInZip(Path dir) throws IOException {
@@ -225,7 +246,7 @@ final class ReplayCommand implements Callable<Integer> {
     }
 
     /** What the live server did. */
-    private record Live(long[] invocations, long[] coldStarts, long throttled, long errors, double wastedGbSeconds,
+    private record Live(long[] invocations, long[] coldStarts, long[] initTraceMillis, long[] throttled, long errors, double wastedGbSeconds,
                         double peakMemoryMb, long[] coldByMinute, long[] invocationsByMinute, double lateMillisP99) {
     }
 
@@ -233,7 +254,7 @@ final class ReplayCommand implements Callable<Integer> {
     }
 
     private Live drive(ControlPlaneClient client, URI endpoint, List<TraceFunction> functions, ReplayClock clock,
-                       int minutes) throws InterruptedException {
+                       int minutes, long overheadNanos) throws InterruptedException {
         List<Call> calls = new ArrayList<>();
         for (int i = 0; i < functions.size(); i++) {
             for (Schedule.Call call : Schedule.calls(functions.get(i), seed, minutes)) {
@@ -244,10 +265,12 @@ final class ReplayCommand implements Callable<Integer> {
         int n = functions.size();
         var invocations = new AtomicLongArray(n);
         var coldStarts = new AtomicLongArray(n);
+        var initMicros = new AtomicLongArray(n);
         var coldByMinute = new AtomicLongArray(minutes);
         long[] invocationsByMinute = new long[minutes];
-        var throttled = new AtomicLong();
+        var throttled = new AtomicLongArray(n);
         var errors = new AtomicLong();
+        var firstError = new AtomicReference<String>();
         var busyMb = new AtomicLong();
         long[] late = new long[calls.size()];
         var sampler = new MemorySampler(endpoint, busyMb);
@@ -265,34 +288,33 @@ final class ReplayCommand implements Callable<Integer> {
                 late[c] = System.nanoTime() - due;
                 invocationsByMinute[(int) (call.at() / MINUTE)]++;
                 int memory = memorySize(functions.get(call.function()));
-                byte[] payload = ("{\"s\":" + String.format(Locale.ROOT, "%.6f", call.duration() / speedup / 1000)
-                        + "}")
+                double seconds = Math.max(0, call.duration() / speedup / 1000 - overheadNanos / 1e9);
+                byte[] payload = ("{\"s\":" + String.format(Locale.ROOT, "%.6f", seconds) + "}")
                         .getBytes(StandardCharsets.UTF_8);
                 callers.submit(() -> {
                     busyMb.addAndGet(memory);
                     try {
                         var result = client.invoke(name(call.function()), null, payload, true);
                         invocations.incrementAndGet(call.function());
-                        if (System.getenv("EMBER_REPLAY_DEBUG") != null) {
-                            String log = result.log().orElse("");
-                            int at = log.indexOf("Init Duration: ");
-                            System.err.println("call " + call.function() + " at " + call.at() / 1000 + " late "
-                                    + (System.nanoTime() - due) / 1_000_000 + " ms"
-                                    + (at < 0 ? "" : " init " + log.substring(at + 15, log.indexOf(" ms", at))));
-                        }
-                        if (result.log().orElse("").contains("Init Duration")) {
+                        String log = result.log().orElse("");
+                        int init = log.indexOf(INIT_DURATION);
+                        if (init >= 0) {
                             coldStarts.incrementAndGet(call.function());
+                            initMicros.addAndGet(call.function(), Math.round(1000 * Double.parseDouble(
+                                    log.substring(init + INIT_DURATION.length(), log.indexOf(" ms", init)))));
                             coldByMinute.incrementAndGet((int) (call.at() / MINUTE));
                         }
                         if (result.error().isPresent()) {
                             errors.incrementAndGet();
+                            firstError.compareAndSet(null, new String(result.payload(), StandardCharsets.UTF_8));
                         }
                     } catch (LambdaApiException e) {
                         invocations.incrementAndGet(call.function());
                         if (e.is("TooManyRequestsException")) {
-                            throttled.incrementAndGet();
+                            throttled.incrementAndGet(call.function());
                         } else {
                             errors.incrementAndGet();
+                            firstError.compareAndSet(null, e.getMessage());
                         }
                     } finally {
                         busyMb.addAndGet(-memory);
@@ -304,18 +326,27 @@ final class ReplayCommand implements Callable<Integer> {
         samplerThread.join();
         long[] inv = new long[n];
         long[] cold = new long[n];
+        long[] initTraceMillis = new long[n];
+        long[] dropped = new long[n];
         for (int i = 0; i < n; i++) {
             inv[i] = invocations.get(i);
             cold[i] = coldStarts.get(i);
+            dropped[i] = throttled.get(i);
+            // What a cold start took on the server, in the trace's time: the simulator charges the same.
+            initTraceMillis[i] = cold[i] == 0 ? -1 : Math.round(initMicros.get(i) / 1000.0 / cold[i] * speedup);
         }
         long[] coldMinutes = new long[minutes];
         for (int m = 0; m < minutes; m++) {
             coldMinutes[m] = coldByMinute.get(m);
         }
+        if (firstError.get() != null) {
+            spec.commandLine().getErr().println("ember: " + errors.get() + " call(s) failed; the first: "
+                    + firstError.get());
+        }
         Arrays.sort(late);
         double lateP99 = late.length == 0 ? 0 : late[(int) Math.min(late.length - 1, late.length * 0.99)] / 1e6;
-        return new Live(inv, cold, throttled.get(), errors.get(), sampler.wastedGbSeconds(), sampler.peakMb(),
-                coldMinutes, invocationsByMinute, lateP99);
+        return new Live(inv, cold, initTraceMillis, dropped, errors.get(), sampler.wastedGbSeconds(),
+                sampler.peakMb(), coldMinutes, invocationsByMinute, lateP99);
     }
 
     /**
@@ -348,9 +379,6 @@ final class ReplayCommand implements Callable<Integer> {
                     JsonNode body = JSON.readTree(http.send(HttpRequest.newBuilder(memory).build(),
                             HttpResponse.BodyHandlers.ofByteArray()).body());
                     long used = body.get("UsedMb").asLong();
-                    if (System.getenv("EMBER_REPLAY_DEBUG") != null && ThreadLocalRandom.current().nextInt(20) == 0) {
-                        System.err.println("t=" + last / 1000 + "s " + body + " busy " + busyMb.get());
-                    }
                     peakMb = Math.max(peakMb, used);
                     long now = clock.traceMillis();
                     wastedMbMillis += Math.max(0, used - busyMb.get()) * (double) (now - last);
@@ -379,14 +407,7 @@ final class ReplayCommand implements Callable<Integer> {
         for (int i = 0; i < live.invocations().length; i++) {
             SimulationResult.FunctionResult sim = simulated.functions().get(i);
             perFunction.add(new SimulationResult.FunctionResult(sim.app(), sim.key(), live.invocations()[i],
-                    live.coldStarts()[i], 0));
-        }
-        if (System.getenv("EMBER_REPLAY_DEBUG") != null) {
-            for (int i = 0; i < perFunction.size(); i++) {
-                System.err.printf("%s inv %d cold live %d sim %d%n", perFunction.get(i).key(),
-                        perFunction.get(i).invocations(), perFunction.get(i).coldStarts(),
-                        simulated.functions().get(i).coldStarts());
-            }
+                    live.coldStarts()[i], live.throttled()[i], 0));
         }
         var measured = new SimulationResult(policy, perFunction, live.peakMemoryMb(), live.invocationsByMinute(),
                 live.coldByMinute());
@@ -400,7 +421,7 @@ final class ReplayCommand implements Callable<Integer> {
                 policy, measured.invocations(), measured.coldStarts(), measured.coldStartPercent(),
                 measured.functionColdStartPercentile(50), measured.functionColdStartPercentile(75),
                 measured.functionColdStartPercentile(90), live.wastedGbSeconds(), live.peakMemoryMb(),
-                live.throttled(), live.errors(), live.lateMillisP99(), simulated.json(simulated.wastedGbSeconds()),
+                measured.dropped(), live.errors(), live.lateMillisP99(), simulated.json(simulated.wastedGbSeconds()),
                 ratio);
         PrintWriter out = spec.commandLine().getOut();
         if (!json) {
@@ -421,7 +442,7 @@ final class ReplayCommand implements Callable<Integer> {
             table.print(out);
             out.printf(Locale.ROOT, "%npolicy %s, %d functions, %d minutes at %.0fx: live cold starts are %.2f of the "
                     + "simulator's; %d throttled, %d errors%n%n", policy, functionCount, minutes, speedup, ratio,
-                    live.throttled(), live.errors());
+                    measured.dropped(), live.errors());
         }
         out.println(jsonText);
         out.flush();

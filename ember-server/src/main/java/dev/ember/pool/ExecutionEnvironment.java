@@ -53,7 +53,9 @@ public final class ExecutionEnvironment {
     private final AtomicReference<Runnable> whenGone;
     private volatile RuntimeApiServer runtimeApi;
     private OutputPipe output;
-    private Confinement confinement;
+    /** Set once the launch returns, which may be after the runtime's first call: read it once per use. */
+    private volatile Confinement confinement;
+    private final AtomicBoolean initialised = new AtomicBoolean();
     private Process process;
     private Path runDirectory;
     private boolean frozen;
@@ -119,6 +121,9 @@ public final class ExecutionEnvironment {
                     "Error: fork/exec " + plan.command().getFirst() + ": " + rootMessage(e));
         }
         process = confinement.process();
+        if (ready.isDone()) {
+            initialised(); // the runtime asked for its first event before the launch returned
+        }
         this.runDirectory = runDirectory;
         Orphans.record(runDirectory, id, process.toHandle());
         process.onExit().thenAccept(this::exited);
@@ -132,6 +137,13 @@ public final class ExecutionEnvironment {
     /** The function version it runs. */
     public FunctionVersion version() {
         return version;
+    }
+
+    /** Tells the confinement, once, that init is over (its CPU share drops to the function's). */
+    private void initialised() {
+        if (initialised.compareAndSet(false, true)) {
+            confinement.initialised();
+        }
     }
 
     /** Whether it was started for provisioned concurrency: kept until the configuration no longer wants it. */
@@ -268,8 +280,12 @@ public final class ExecutionEnvironment {
         public void onNext() {
             if (!ready.isDone()) {
                 initNanos = System.nanoTime() - startedNanos;
-                confinement.initialised();
                 ready.complete(null); // the caller hands it the first event at once: no freeze in between
+                // A fast runtime may get here before the launch returned: then the launch, which checks ready after
+                // setting the confinement, tells it. Completing before reading makes sure one of the two does.
+                if (confinement != null) {
+                    initialised();
+                }
                 return;
             }
             freezeLock.lock();

@@ -8,6 +8,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.PriorityQueue;
 import java.util.SplittableRandom;
+import java.util.function.ToLongFunction;
 
 /**
  * Replays a trace through a {@link ScalingPolicy}, modelling concurrency: each invocation holds an environment of its
@@ -24,8 +25,8 @@ import java.util.SplittableRandom;
  * memory) share it. A cold start that does not fit first drops idle environments that have expired everywhere, then
  * evicts the idle environment of lowest {@link ScalingPolicy#keepValue} across all functions, one at a time, until it
  * fits; if even evicting every idle environment would not be enough, the invocation is dropped, and nothing evicted
- * (the live server would answer it with a 429). Pre-warms and forecast starts never evict: they use free memory or are skipped. Without a
- * budget nothing is ever evicted, and functions are independent.
+ * (the live server would answer it with a 429). Pre-warms and forecast starts never evict: they use free memory or
+ * are skipped. Without a budget nothing is ever evicted, and functions are independent.
  *
  * <p>Definitions (ARCHITECTURE.md): a cold start is an invocation that found no idle environment; wasted memory is
  * the memory-time of environments alive but not executing (idle, and pre-warmed but unused).
@@ -51,6 +52,15 @@ public final class Simulator {
      * @throws IllegalArgumentException if {@code budgetMb} is not positive
      */
     public static SimulationResult run(List<TraceFunction> trace, ScalingPolicy policy, long seed, double budgetMb) {
+        return run(trace, policy, seed, budgetMb, Simulator::initMillis);
+    }
+
+    /**
+     * As {@link #run(List, ScalingPolicy, long, double)}, with each function's cold-start time given rather than
+     * modelled: {@code ./ember replay} passes what the live server measured, to compare like with like.
+     */
+    public static SimulationResult run(List<TraceFunction> trace, ScalingPolicy policy, long seed, double budgetMb,
+                                       ToLongFunction<TraceFunction> initMillis) {
         if (!(budgetMb > 0)) {
             throw new IllegalArgumentException("budgetMb must be positive, was " + budgetMb);
         }
@@ -60,7 +70,8 @@ public final class Simulator {
         Memory memory = new Memory(policy, budgetMb == Double.POSITIVE_INFINITY ? Long.MAX_VALUE
                 : (long) Math.floor(budgetMb * 1024), trace.size());
         for (TraceFunction function : trace) {
-            memory.add(new FunctionRun(function, policy, seed, memory, aliveMbByMinute, coldByMinute));
+            memory.add(new FunctionRun(function, policy, seed, initMillis.applyAsLong(function), memory,
+                    aliveMbByMinute, coldByMinute));
         }
         for (int minute = 0; minute < minutes; minute++) {
             // Every function's purge and forecast before anyone's arrivals: nothing is evicted in between, so the
@@ -189,7 +200,7 @@ public final class Simulator {
         private final TraceFunction function;
         private final ScalingPolicy policy;
         private final String key;
-        private final SplittableRandom random;
+        private final Schedule schedule;
         private final long initMillis;
         private final double memoryMb;
         private final long memoryKb;
@@ -198,7 +209,6 @@ public final class Simulator {
         private final long[] coldByMinute;
         private final LongHeap busyUntil = new LongHeap();
         private final PriorityQueue<long[]> prewarms = new PriorityQueue<>((a, b) -> Long.compare(a[0], b[0]));
-        private long[] arrivals = new long[16];
         // Idle environments, most recently idle last (so idle-since ascends): parallel stacks of idle-since and expiry.
         private long[] idleSince = new long[8];
         private long[] idleExpiry = new long[8];
@@ -209,13 +219,13 @@ public final class Simulator {
         private long dropped;
         private double wastedMbMillis;
 
-        FunctionRun(TraceFunction function, ScalingPolicy policy, long seed, Memory memory, double[] aliveMbByMinute,
-                    long[] coldByMinute) {
+        FunctionRun(TraceFunction function, ScalingPolicy policy, long seed, long initMillis, Memory memory,
+                    double[] aliveMbByMinute, long[] coldByMinute) {
             this.function = function;
             this.policy = policy;
             this.key = function.key();
-            this.random = new SplittableRandom(seed ^ ((long) key.hashCode() << 17));
-            this.initMillis = initMillis(function);
+            this.schedule = new Schedule(function, seed);
+            this.initMillis = initMillis;
             this.memoryMb = function.memoryMb();
             this.memoryKb = (long) Math.ceil(memoryMb * 1024);
             this.memory = memory;
@@ -230,14 +240,7 @@ public final class Simulator {
             if (count == 0) {
                 return;
             }
-            if (arrivals.length < count) {
-                arrivals = new long[Math.max(count, arrivals.length * 2)];
-            }
-            long start = minute * MINUTE;
-            for (int i = 0; i < count; i++) {
-                arrivals[i] = start + (long) (random.nextDouble() * MINUTE);
-            }
-            Arrays.sort(arrivals, 0, count);
+            long[] arrivals = schedule.arrivals(minute, count);
             for (int i = 0; i < count; i++) {
                 arrive(arrivals[i]);
             }
@@ -258,7 +261,7 @@ public final class Simulator {
             invocations++;
             policy.onArrival(key, now);
             // Drawn whatever happens next, so that a budget changes no other invocation's execution time.
-            long duration = Math.max(1, Math.round(function.sampleDurationMs(random.nextDouble())));
+            long duration = schedule.duration();
             boolean warm = false;
             while (idle > 0) {
                 idle--;
