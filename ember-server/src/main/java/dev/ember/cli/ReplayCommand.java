@@ -410,7 +410,7 @@ final class ReplayCommand implements Callable<Integer> {
                     live.coldStarts()[i], live.throttled()[i], 0));
         }
         var measured = new SimulationResult(policy, perFunction, live.peakMemoryMb(), live.invocationsByMinute(),
-                live.coldByMinute());
+                live.coldByMinute(), new double[0], new double[0]);
         double ratio = simulated.coldStarts() == 0 ? 0 : (double) measured.coldStarts() / simulated.coldStarts();
         String jsonText = String.format(Locale.ROOT, "{\"trace\":\"%s\",\"functions\":%d,\"minutes\":%d,"
                         + "\"speedup\":%.1f,\"policy\":\"%s\",\"live\":{\"invocations\":%d,\"coldStarts\":%d,"

@@ -12,9 +12,12 @@ import java.util.Locale;
  * @param peakMemoryMb        the most memory held by environments (busy and idle) at the start of any minute
  * @param invocationsByMinute invocations of all functions in each minute of the trace
  * @param coldStartsByMinute  cold starts of all functions in each minute of the trace
+ * @param aliveMbByMinute     memory held by environments (busy and idle) at the start of each minute
+ * @param busyMbByMinute      memory held by busy environments at the start of each minute
  */
 public record SimulationResult(String policy, List<FunctionResult> functions, double peakMemoryMb,
-                               long[] invocationsByMinute, long[] coldStartsByMinute) {
+                               long[] invocationsByMinute, long[] coldStartsByMinute, double[] aliveMbByMinute,
+                               double[] busyMbByMinute) {
 
     /**
      * One function.
@@ -70,6 +73,46 @@ public record SimulationResult(String policy, List<FunctionResult> functions, do
             }
         }
         return invocations == 0 ? 0 : 100.0 * cold / invocations;
+    }
+
+    /**
+     * Cold starts that arrived between minute-of-day {@code fromMinute} (inclusive) and {@code toMinute} (exclusive,
+     * wrapping past midnight) on the days from {@code fromDay} (0-based) on.
+     */
+    public long coldStartsBetweenMinutes(int fromMinute, int toMinute, int fromDay) {
+        long cold = 0;
+        for (int m = fromDay * 1440; m < coldStartsByMinute.length; m++) {
+            int ofDay = m % 1440;
+            boolean inside = fromMinute <= toMinute ? ofDay >= fromMinute && ofDay < toMinute
+                    : ofDay >= fromMinute || ofDay < toMinute;
+            if (inside) {
+                cold += coldStartsByMinute[m];
+            }
+        }
+        return cold;
+    }
+
+    /**
+     * Memory held by environments between {@code fromHour} and {@code toHour} on the days from {@code fromDay} on,
+     * against what the load needed there: the mean of the memory held, over the most the busy environments held in
+     * that window of each day (the environments the window's peak needs).
+     */
+    public double heldOverNeededBetween(int fromHour, int toHour, int fromDay) {
+        double held = 0;
+        int minutes = 0;
+        double needed = 0;
+        int days = 0;
+        for (int day = fromDay; (day + 1) * 1440 <= aliveMbByMinute.length; day++) {
+            double peak = 0;
+            for (int m = day * 1440 + fromHour * 60; m < day * 1440 + toHour * 60; m++) {
+                held += aliveMbByMinute[m];
+                minutes++;
+                peak = Math.max(peak, busyMbByMinute[m]);
+            }
+            needed += peak;
+            days++;
+        }
+        return minutes == 0 || needed == 0 ? 0 : (held / minutes) / (needed / days);
     }
 
     /** The {@code percentile} (0–100) of per-function cold-start % over functions that were invoked. */

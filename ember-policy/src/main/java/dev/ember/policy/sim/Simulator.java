@@ -66,12 +66,13 @@ public final class Simulator {
         }
         int minutes = trace.isEmpty() ? 0 : trace.getFirst().perMinute().length;
         double[] aliveMbByMinute = new double[minutes];
+        double[] busyMbByMinute = new double[minutes];
         long[] coldByMinute = new long[minutes];
         Memory memory = new Memory(policy, budgetMb == Double.POSITIVE_INFINITY ? Long.MAX_VALUE
                 : (long) Math.floor(budgetMb * 1024), trace.size());
         for (TraceFunction function : trace) {
             memory.add(new FunctionRun(function, policy, seed, initMillis.applyAsLong(function), memory,
-                    aliveMbByMinute, coldByMinute));
+                    aliveMbByMinute, busyMbByMinute, coldByMinute));
         }
         for (int minute = 0; minute < minutes; minute++) {
             // Every function's purge and forecast before anyone's arrivals: nothing is evicted in between, so the
@@ -95,7 +96,8 @@ public final class Simulator {
                 invocationsByMinute[m] += function.perMinute()[m];
             }
         }
-        return new SimulationResult(policy.name(), results, peak, invocationsByMinute, coldByMinute);
+        return new SimulationResult(policy.name(), results, peak, invocationsByMinute, coldByMinute, aliveMbByMinute,
+                busyMbByMinute);
     }
 
     /** The cold-start cost of a function: 100 ms to 2 s, log-uniform, fixed per function by its key. */
@@ -206,6 +208,7 @@ public final class Simulator {
         private final long memoryKb;
         private final Memory memory;
         private final double[] aliveMbByMinute;
+        private final double[] busyMbByMinute;
         private final long[] coldByMinute;
         private final LongHeap busyUntil = new LongHeap();
         private final PriorityQueue<long[]> prewarms = new PriorityQueue<>((a, b) -> Long.compare(a[0], b[0]));
@@ -220,7 +223,7 @@ public final class Simulator {
         private double wastedMbMillis;
 
         FunctionRun(TraceFunction function, ScalingPolicy policy, long seed, long initMillis, Memory memory,
-                    double[] aliveMbByMinute, long[] coldByMinute) {
+                    double[] aliveMbByMinute, double[] busyMbByMinute, long[] coldByMinute) {
             this.function = function;
             this.policy = policy;
             this.key = function.key();
@@ -230,6 +233,7 @@ public final class Simulator {
             this.memoryKb = (long) Math.ceil(memoryMb * 1024);
             this.memory = memory;
             this.aliveMbByMinute = aliveMbByMinute;
+            this.busyMbByMinute = busyMbByMinute;
             this.coldByMinute = coldByMinute;
             policy.profile(key, memoryMb, initMillis);
         }
@@ -336,6 +340,7 @@ public final class Simulator {
             int minute = (int) (now / MINUTE);
             if (minute < aliveMbByMinute.length) {
                 aliveMbByMinute[minute] += memoryMb * (idle + busyUntil.size());
+                busyMbByMinute[minute] += memoryMb * busyUntil.size();
             }
         }
 
