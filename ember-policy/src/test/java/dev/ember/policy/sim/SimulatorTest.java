@@ -121,9 +121,15 @@ class SimulatorTest {
 
         SimulationResult ember = Simulator.run(diurnal, ScalingPolicy.ember(), 1);
         SimulationResult hybrid = Simulator.run(diurnal, ScalingPolicy.hybrid(), 1);
+        SimulationResult fixed = Simulator.run(diurnal, ScalingPolicy.named("fixed"), 1);
 
         assertThat(ember.coldStartPercentBetween(20, 8, 1)).as("evening and night, days 2 and 3").isLessThan(1);
         assertThat(ember.coldStarts()).isLessThan(hybrid.coldStarts() / 2);
+        // The climb at 20:00 itself: environments started before it, where a fixed keep-alive starts ~200 cold.
+        long climb = ember.coldStartsBetweenMinutes(19 * 60 + 30, 20 * 60 + 30, 1);
+        assertThat(climb).isLessThan(fixed.coldStartsBetweenMinutes(19 * 60 + 30, 20 * 60 + 30, 1) / 4);
+        // By day it holds no more than 10 % beyond what the day's peak needs.
+        assertThat(ember.heldOverNeededBetween(9, 19, 1)).isLessThanOrEqualTo(1.10);
     }
 
     @ParameterizedTest
