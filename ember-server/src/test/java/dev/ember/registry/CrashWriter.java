@@ -13,9 +13,10 @@ import java.util.Map;
  * and prints every write the registry acknowledged, one line each, after the call returned.
  *
  * <pre>
- * ACK name version code-sha256 version-revision latest-revision
- * UPDATE name latest-revision description
+ * ACK name version code-sha256 version-revision latest-revision .
+ * UPDATE name latest-revision description .
  * </pre>
+ * The final {@code .} tells a whole line from one the kill cut short.
  *
  * Usage: {@code CrashWriter <dataDir>}. Continues the numbering of the functions already there.
  */
@@ -35,13 +36,13 @@ public final class CrashWriter {
             String name = "fn-" + i;
             boolean publish = i % 2 == 0;
             FunctionVersion created = registry.create(RegistryFixture.config(name), code(i), publish);
-            out.printf("ACK %s %s %s %s %s%n", name, created.version(), created.code().sha256(),
+            out.printf("ACK %s %s %s %s %s .%n", name, created.version(), created.code().sha256(),
                     created.revisionId(), registry.get(name, null).revisionId());
             out.flush();
             String description = "updated " + i;
             FunctionVersion updated = registry.updateConfiguration(name,
                     new ConfigUpdate(null, null, null, description, null, null, Map.of("ROUND", "r" + i), null), null);
-            out.printf("UPDATE %s %s %s%n", name, updated.revisionId(), description);
+            out.printf("UPDATE %s %s %s .%n", name, updated.revisionId(), description);
             out.flush();
             registry.codeDirectory(created.code());
         }
