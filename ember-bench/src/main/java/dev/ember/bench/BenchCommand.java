@@ -1,5 +1,6 @@
 package dev.ember.bench;
 
+import dev.ember.bench.cold.ColdBenchmark;
 import dev.ember.bench.sandbox.SandboxBenchmark;
 import dev.ember.bench.warm.WarmBenchmark;
 import java.time.Duration;
@@ -12,7 +13,8 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** {@code ./ember bench ...}: benchmarks that print their results beside a baseline measured in the same run. */
-@Command(name = "ember bench", mixinStandardHelpOptions = true, subcommands = {BenchCommand.Warm.class, BenchCommand.Sandbox.class},
+@Command(name = "ember bench", mixinStandardHelpOptions = true, subcommands = {BenchCommand.Warm.class, BenchCommand.Sandbox.class, BenchCommand.Cold.class,
+        BenchCommand.Scale.class},
         description = "Benchmarks; each compares against a baseline measured in the same run.")
 public final class BenchCommand implements Runnable {
 
@@ -138,6 +140,65 @@ public final class BenchCommand implements Runnable {
                 System.out.printf("%-28s %8.2f %8.2f%n%n", "plain process", results[2].p50Ms(), results[2].p95Ms());
             }
             System.out.println(jsonText);
+            return 0;
+        }
+    }
+
+    /** {@code ./ember bench cold}. */
+    @Command(name = "cold", mixinStandardHelpOptions = true,
+            description = "Cold starts end to end: first invocations of a hello world with no warm environment, "
+                    + "sandboxed and plain, against a bare process doing the same once, in the same run.")
+    static final class Cold implements Callable<Integer> {
+        @Option(names = "--runtime", defaultValue = "java25", description = "java25 (default) or provided.")
+        String runtime;
+
+        @Option(names = "--cold-starts", defaultValue = "30", description = "Cold starts per series (default: "
+                + "${DEFAULT-VALUE}).")
+        int coldStarts;
+
+        @Option(names = "--json", description = "Print JSON only.")
+        boolean json;
+
+        @Override
+        public Integer call() throws Exception {
+            var benchmark = new ColdBenchmark(runtime, coldStarts);
+            List<ColdBenchmark.Series> series = benchmark.coldStarts();
+            if (!json) {
+                System.out.printf("%-20s %8s %8s%n", "cold start (" + runtime + ")", "p50 ms", "p95 ms");
+                for (ColdBenchmark.Series s : series) {
+                    System.out.printf("%-20s %8.2f %8.2f%n", s.name(), s.p50(), s.p95());
+                }
+                System.out.println();
+            }
+            System.out.println(benchmark.json(series));
+            return 0;
+        }
+    }
+
+    /** {@code ./ember bench scale}. */
+    @Command(name = "scale", mixinStandardHelpOptions = true,
+            description = "Scale-up from zero: concurrent requests to a function with no environment; time until all "
+                    + "are served and environments created per second.")
+    static final class Scale implements Callable<Integer> {
+        @Option(names = "--runtime", defaultValue = "provided", description = "provided (default) or java25.")
+        String runtime;
+
+        @Option(names = "--requests", defaultValue = "100", description = "Concurrent requests (default: "
+                + "${DEFAULT-VALUE}).")
+        int requests;
+
+        @Option(names = "--json", description = "Print JSON only.")
+        boolean json;
+
+        @Override
+        public Integer call() throws Exception {
+            ColdBenchmark.ScaleUp result = new ColdBenchmark(runtime, 1).scaleUp(requests);
+            if (!json) {
+                System.out.printf("0 -> %d concurrent (%s): all served in %.0f ms, %d environments, %.1f/s%n%n",
+                        requests, runtime, result.servedMs(), result.environments(), result.perSecond());
+            }
+            System.out.println("{\"benchmark\":\"scale\",\"runtime\":\"" + runtime + "\",\"result\":"
+                    + result.json() + "}");
             return 0;
         }
     }

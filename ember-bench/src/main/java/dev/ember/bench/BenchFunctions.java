@@ -27,8 +27,14 @@ public final class BenchFunctions {
     /** Creates a function of {@link #MEMORY_MB} with a 30 s timeout. */
     public static void deploy(HttpClient client, URI endpoint, String name, String runtime, String handler,
                               byte[] zip) throws IOException, InterruptedException {
+        deploy(client, endpoint, name, runtime, handler, zip, MEMORY_MB);
+    }
+
+    /** Creates a function of {@code memoryMb} with a 30 s timeout. */
+    public static void deploy(HttpClient client, URI endpoint, String name, String runtime, String handler,
+                              byte[] zip, int memoryMb) throws IOException, InterruptedException {
         String body = "{\"FunctionName\":\"%s\",\"Runtime\":\"%s\",\"Handler\":\"%s\",\"MemorySize\":%d,"
-                .formatted(name, runtime, handler, MEMORY_MB)
+                .formatted(name, runtime, handler, memoryMb)
                 + "\"Timeout\":30,\"Code\":{\"ZipFile\":\"" + Base64.getEncoder().encodeToString(zip) + "\"}}";
         HttpResponse<String> created = client.send(HttpRequest.newBuilder(endpoint.resolve("/2015-03-31/functions"))
                 .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());

@@ -131,9 +131,10 @@ public final class EnvironmentFactory {
 
     /**
      * JVM options of a managed Java environment: heap sized from the function's memory as AWS does, and a
-     * start-up-oriented JIT and GC (a function's JVM is small and short-lived).
+     * start-up-oriented JIT and GC (a function's JVM is small and short-lived). Public so that benchmarks compare a
+     * bare {@code java} with the same options.
      */
-    private static List<String> javaOptions(int memoryMb) {
+    public static List<String> javaOptions(int memoryMb) {
         int heapMb = Math.max(64, memoryMb * 85 / 100);
         return List.of("-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xshare:auto", "-Xss512k",
                 "-XX:MaxHeapSize=" + heapMb + "m", "-XX:+ExitOnOutOfMemoryError",

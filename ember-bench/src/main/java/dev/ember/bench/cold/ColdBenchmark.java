@@ -1,0 +1,216 @@
+package dev.ember.bench.cold;
+
+import dev.ember.bench.BenchFunctions;
+import dev.ember.pool.EnvironmentFactory;
+import dev.ember.server.EmberServer;
+import dev.ember.server.ServerOptions;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Base64;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * Cold starts end to end. {@link #coldStarts()}: the first invocation of a hello world with no warm environment of
+ * it (each follows a configuration update, which retires the warm one), on a sandboxing server, against a bare process
+ * doing the same work once, measured in the same run. {@link #scaleUp(int)}: {@code n} concurrent requests to a
+ * function with no environment; the time until all are served, and environments created per second.
+ */
+public final class ColdBenchmark {
+    private static final String FUNCTION = "cold-hello";
+    private static final int SCALE_MEMORY_MB = 128;
+
+    private final String runtime;
+    private final int coldStarts;
+    private final HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+
+    /**
+     * @param runtime    {@code java25} or {@code provided}
+     * @param coldStarts how many to measure per series
+     */
+    public ColdBenchmark(String runtime, int coldStarts) {
+        if (!runtime.equals("java25") && !runtime.equals("provided")) {
+            throw new IllegalArgumentException("--runtime must be java25 or provided, was '" + runtime + "'");
+        }
+        this.runtime = runtime;
+        this.coldStarts = coldStarts;
+    }
+
+    /** Latencies of one series, in ms, sorted. */
+    public record Series(String name, double[] sortedMs) {
+        public double p50() {
+            return BenchFunctions.percentile(sortedMs, 50);
+        }
+
+        public double p95() {
+            return BenchFunctions.percentile(sortedMs, 95);
+        }
+
+        String json() {
+            return String.format(Locale.ROOT, "\"%s\":{\"p50Ms\":%.2f,\"p95Ms\":%.2f,\"minMs\":%.2f,\"n\":%d}", name,
+                    p50(), p95(), sortedMs[0], sortedMs.length);
+        }
+    }
+
+    /** The server's cold starts (sandboxed, then plain processes) and the bare process, in the same run. */
+    public List<Series> coldStarts() throws Exception {
+        List<Series> series = new ArrayList<>();
+        series.add(new Series("ember", measure(true)));
+        series.add(new Series("emberUnsandboxed", measure(false)));
+        series.add(new Series(runtime.equals("java25") ? "bareJava" : "bareBash", bare()));
+        return series;
+    }
+
+    private double[] measure(boolean sandbox) throws Exception {
+        Path dataDir = Files.createTempDirectory("ember-bench-cold");
+        try (EmberServer server = EmberServer.start(ServerOptions.defaults().withPort(0).withDataDir(dataDir)
+                .withSandbox(sandbox))) {
+            URI endpoint = server.endpoint();
+            deploy(endpoint, FUNCTION, BenchFunctions.MEMORY_MB);
+            URI invoke = endpoint.resolve("/2015-03-31/functions/" + FUNCTION + "/invocations");
+            URI configuration = endpoint.resolve("/2015-03-31/functions/" + FUNCTION + "/configuration");
+            int warmUp = 5;
+            double[] latencies = new double[coldStarts];
+            for (int i = -warmUp; i < coldStarts; i++) {
+                send(HttpRequest.newBuilder(configuration).PUT(HttpRequest.BodyPublishers.ofString(
+                        "{\"Description\":\"cold start " + i + "\"}")).build());
+                LockSupport.parkNanos(20_000_000); // lets the retired environment's teardown finish first
+                long started = System.nanoTime();
+                send(HttpRequest.newBuilder(invoke).POST(HttpRequest.BodyPublishers.ofString("{}")).build());
+                if (i >= 0) {
+                    latencies[i] = (System.nanoTime() - started) / 1e6;
+                }
+            }
+            Arrays.sort(latencies);
+            return latencies;
+        }
+    }
+
+    /** The same work in a bare process: the handler run once by {@code java}, or a bash that exits. */
+    private double[] bare() throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>();
+        if (runtime.equals("java25")) {
+            command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+            command.addAll(EnvironmentFactory.javaOptions(BenchFunctions.MEMORY_MB));
+            command.add("-cp");
+            command.add(System.getProperty("java.class.path"));
+            command.add(BareRun.class.getName());
+        } else {
+            command.addAll(List.of("/bin/bash", "-c", "exit 0"));
+        }
+        double[] latencies = new double[coldStarts];
+        for (int i = -3; i < coldStarts; i++) {
+            long started = System.nanoTime();
+            Process process = new ProcessBuilder(command).redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+            if (process.waitFor() != 0) {
+                throw new IllegalStateException(String.join(" ", command) + " failed");
+            }
+            if (i >= 0) {
+                latencies[i] = (System.nanoTime() - started) / 1e6;
+            }
+        }
+        Arrays.sort(latencies);
+        return latencies;
+    }
+
+    /**
+     * Scale-up from zero.
+     *
+     * @param requests     concurrent requests
+     * @param servedMs     from the first request sent until every one was answered
+     * @param environments environments created (cold starts)
+     * @param perSecond    environments created per second of {@code servedMs}
+     */
+    public record ScaleUp(int requests, double servedMs, int environments, double perSecond) {
+        public String json() {
+            return String.format(Locale.ROOT, "{\"requests\":%d,\"servedMs\":%.1f,\"environments\":%d,"
+                    + "\"environmentsPerSecond\":%.1f}", requests, servedMs, environments, perSecond);
+        }
+    }
+
+    /**
+     * {@code n} concurrent requests to a function with no environment, on a sandboxing server. The function has
+     * {@value #SCALE_MEMORY_MB} MB, so that a hundred environments fit in this host's memory budget;
+     * initialisation runs with a full core whatever the size.
+     */
+    public ScaleUp scaleUp(int n) throws Exception {
+        Path dataDir = Files.createTempDirectory("ember-bench-scale");
+        try (EmberServer server = EmberServer.start(ServerOptions.defaults().withPort(0).withDataDir(dataDir)
+                .withConcurrencyLimit(Math.max(100, n)))) {
+            URI endpoint = server.endpoint();
+            deploy(endpoint, FUNCTION, SCALE_MEMORY_MB);
+            URI invoke = endpoint.resolve("/2015-03-31/functions/" + FUNCTION + "/invocations");
+            var go = new CountDownLatch(1);
+            List<Future<Boolean>> answers = new ArrayList<>();
+            long started;
+            try (ExecutorService callers = Executors.newVirtualThreadPerTaskExecutor()) {
+                for (int i = 0; i < n; i++) {
+                    answers.add(callers.submit(() -> {
+                        go.await();
+                        HttpResponse<String> response = client.send(HttpRequest.newBuilder(invoke)
+                                .header("X-Amz-Log-Type", "Tail")
+                                .POST(HttpRequest.BodyPublishers.ofString("{}")).build(),
+                                HttpResponse.BodyHandlers.ofString());
+                        if (response.statusCode() != 200) {
+                            throw new IllegalStateException("invoke answered " + response.statusCode() + ": "
+                                    + response.body());
+                        }
+                        String log = new String(Base64.getDecoder().decode(
+                                response.headers().firstValue("X-Amz-Log-Result").orElse("")));
+                        return log.contains("Init Duration");
+                    }));
+                }
+                LockSupport.parkNanos(100_000_000); // every caller waiting at the latch
+                started = System.nanoTime();
+                go.countDown();
+            }
+            double servedMs = (System.nanoTime() - started) / 1e6;
+            int environments = 0;
+            for (Future<Boolean> answer : answers) {
+                environments += answer.get() ? 1 : 0;
+            }
+            return new ScaleUp(n, servedMs, environments, environments / (servedMs / 1000));
+        }
+    }
+
+    private void deploy(URI endpoint, String name, int memoryMb) throws IOException, InterruptedException {
+        if (runtime.equals("java25")) {
+            BenchFunctions.deploy(client, endpoint, name, "java25", "dev.ember.bench.NoOpHandler",
+                    BenchFunctions.javaNoOp(), memoryMb);
+        } else {
+            BenchFunctions.deploy(client, endpoint, name, "provided.al2023", "none", BenchFunctions.bashNoOp(),
+                    memoryMb);
+        }
+    }
+
+    private void send(HttpRequest request) throws IOException, InterruptedException {
+        HttpResponse<String> response = client.send(request, HttpResponse.BodyHandlers.ofString());
+        if (response.statusCode() != 200 || response.headers().firstValue("X-Amz-Function-Error").isPresent()) {
+            throw new IllegalStateException(request.uri() + " answered " + response.statusCode() + ": "
+                    + response.body());
+        }
+    }
+
+    /** The JSON of a cold-start run. */
+    public String json(List<Series> series) {
+        StringBuilder json = new StringBuilder("{\"benchmark\":\"cold\",\"runtime\":\"" + runtime + "\"");
+        for (Series s : series) {
+            json.append(',').append(s.json());
+        }
+        return json.append(String.format(Locale.ROOT, ",\"emberOverBareP50\":%.2f}",
+                series.getFirst().p50() / series.getLast().p50())).toString();
+    }
+}
