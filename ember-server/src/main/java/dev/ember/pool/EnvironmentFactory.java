@@ -40,6 +40,7 @@ public final class EnvironmentFactory {
     private final Path javaHome;
     private final Path javaRuntime;
     private final String javaRuntimeClasspath;
+    private final JavaAotCache aotCache;
 
     /**
      * @param isolation        how environments are confined
@@ -63,6 +64,13 @@ public final class EnvironmentFactory {
             throw new UncheckedIOException(e);
         }
         this.javaRuntimeClasspath = JavaRuntimeFiles.classpath(javaRuntime, isolation.runtimeRoot(javaRuntime));
+        this.aotCache = new JavaAotCache(javaHome, javaRuntime, javaRuntimeClasspath,
+                javaOptions(JavaAotCache.TRAINING_MEMORY_MB));
+    }
+
+    /** Whether Java environments start with the runtime's AOT cache now (it is trained after the first one). */
+    public boolean javaAotCacheReady() {
+        return aotCache.ready();
     }
 
     /**
@@ -113,6 +121,7 @@ public final class EnvironmentFactory {
             env.put("LAMBDA_RUNTIME_DIR", isolation.runtimeRoot(javaRuntime));
             command.add(javaHome.resolve("bin/java").toString());
             command.addAll(javaOptions(config.memoryMb()));
+            command.addAll(aotCache.options());
             command.add("-cp");
             command.add(javaRuntimeClasspath);
             command.add(JAVA_RUNTIME_MAIN);
@@ -131,12 +140,13 @@ public final class EnvironmentFactory {
 
     /**
      * JVM options of a managed Java environment: heap sized from the function's memory as AWS does, and a
-     * start-up-oriented JIT and GC (a function's JVM is small and short-lived). Public so that benchmarks compare a
-     * bare {@code java} with the same options.
+     * start-up-oriented JIT and GC (a function's JVM is small and short-lived). Class data comes on top: the
+     * runtime's AOT cache once trained, else {@code -Xshare:auto}. Public so that benchmarks compare a bare
+     * {@code java} with the same options.
      */
     public static List<String> javaOptions(int memoryMb) {
         int heapMb = Math.max(64, memoryMb * 85 / 100);
-        return List.of("-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xshare:auto", "-Xss512k",
+        return List.of("-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xss512k",
                 "-XX:MaxHeapSize=" + heapMb + "m", "-XX:+ExitOnOutOfMemoryError",
                 "--enable-native-access=ALL-UNNAMED");
     }

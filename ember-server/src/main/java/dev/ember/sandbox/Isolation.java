@@ -25,7 +25,8 @@ import java.util.function.Function;
  * <p>A sandboxed environment, when the server runs as root on a host with bubblewrap and cgroups:
  * <ul>
  *   <li><b>files</b>: bubblewrap shows a read-only root made for sandboxes, {@code /usr} read-only, the function's code
- *       read-only at {@value #TASK_ROOT}, the runtime's at {@value #RUNTIME_ROOT}, and a private tmpfs {@code /tmp}
+ *       read-only at {@value #TASK_ROOT}, a managed runtime's read-only at its own path (so that the JVM's AOT cache,
+ *       which names its jars by path, is valid inside and out), and a private tmpfs {@code /tmp}
  *       of the function's ephemeral storage size; nothing of the data directory, other functions or home directories;
  *   <li><b>processes</b>: own PID, IPC and UTS namespaces; a host user id of its own (no capabilities, no new
  *       privileges); at most 1,024 open files and 1,024 processes;
@@ -41,8 +42,6 @@ import java.util.function.Function;
 public final class Isolation implements AutoCloseable {
     /** Where the function's code is, inside a sandbox (Lambda's {@code LAMBDA_TASK_ROOT}). */
     public static final String TASK_ROOT = "/var/task";
-    /** Where the runtime's own files are, inside a sandbox (Lambda's {@code LAMBDA_RUNTIME_DIR}). */
-    public static final String RUNTIME_ROOT = "/var/runtime";
     /** Lambda's limits on open files and on processes and threads. */
     static final int MAX_FILES = 1024;
     static final int MAX_PROCESSES = 1024;
@@ -121,7 +120,7 @@ public final class Isolation implements AutoCloseable {
         return report;
     }
 
-    /** Whether runtimes run in sandboxes (and see {@link #TASK_ROOT} and {@link #RUNTIME_ROOT}). */
+    /** Whether runtimes run in sandboxes (and see their code at {@link #TASK_ROOT}). */
     public boolean sandboxes() {
         return sandbox;
     }
@@ -131,9 +130,12 @@ public final class Isolation implements AutoCloseable {
         return sandbox ? TASK_ROOT : hostTaskRoot.toString();
     }
 
-    /** The runtime directory as the runtime sees it. */
+    /**
+     * The runtime directory as the runtime sees it: the host's path, in a sandbox too, because the JVM's AOT cache of
+     * the managed Java runtime is only valid for its jars at the paths it was trained with.
+     */
     public String runtimeRoot(Path hostRuntimeRoot) {
-        return sandbox ? RUNTIME_ROOT : hostRuntimeRoot.toString();
+        return hostRuntimeRoot.toString();
     }
 
     /**
@@ -281,11 +283,26 @@ public final class Isolation implements AutoCloseable {
             }
         }
         command.addAll(List.of("--ro-bind", spec.taskRoot().toString(), TASK_ROOT));
-        if (spec.runtimeRoot() != null) {
-            command.addAll(List.of("--ro-bind", spec.runtimeRoot().toString(), RUNTIME_ROOT));
-        }
         command.addAll(List.of("--size", Long.toString((long) spec.ephemeralStorageMb() << 20), "--perms", "1777",
                 "--tmpfs", "/tmp", "--proc", "/proc"));
+        if (spec.runtimeRoot() != null) {
+            // After /tmp: a data directory under /tmp must not be hidden by the private one. The read-only root needs
+            // the mount point; the directories on the way show nothing of the host.
+            try {
+                Files.createDirectories(rootfs.resolve(spec.runtimeRoot().toString().substring(1)));
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            // Directories bubblewrap makes on the way would be private to root (0700): readable ones, made first.
+            Path ancestor = Path.of("/");
+            for (Path name : spec.runtimeRoot()) {
+                ancestor = ancestor.resolve(name);
+                if (!ancestor.equals(Path.of("/tmp"))) {
+                    command.addAll(List.of("--perms", "0755", "--dir", ancestor.toString()));
+                }
+            }
+            command.addAll(List.of("--ro-bind", spec.runtimeRoot().toString(), spec.runtimeRoot().toString()));
+        }
         for (String device : Rootfs.DEVICES) {
             command.addAll(List.of("--dev-bind", "/dev/" + device, "/dev/" + device));
         }

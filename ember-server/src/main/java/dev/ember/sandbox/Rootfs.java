@@ -12,12 +12,12 @@ import java.util.List;
 
 /**
  * The root directory every sandbox sees, made once per server: empty mount points for what each environment binds
- * ({@code /usr}, {@code /var/task}, {@code /var/runtime}, {@code /tmp}, {@code /proc}, devices), the usual symlinks
+ * ({@code /usr}, {@code /var/task}, {@code /tmp}, {@code /proc}, devices), the usual symlinks
  * into {@code /usr}, and a handful of {@code /etc} files. Bound read-only, so nothing outside {@code /tmp} is
  * writable. Cheaper than assembling the same tree from tmpfs and binds per sandbox (about 2 ms per start, measured).
  */
 final class Rootfs {
-    private static final List<String> DIRECTORIES = List.of("usr", "var/task", "var/runtime", "tmp", "proc", "dev",
+    private static final List<String> DIRECTORIES = List.of("usr", "var/task", "tmp", "proc", "dev",
             "etc/ssl/certs", "run", "opt");
     static final List<String> DEVICES = List.of("null", "zero", "random", "urandom");
     private static final List<String> SYMLINKS = List.of("bin=usr/bin", "sbin=usr/sbin", "lib=usr/lib",

@@ -2,6 +2,7 @@ package dev.ember.bench.cold;
 
 import dev.ember.bench.BenchFunctions;
 import dev.ember.pool.EnvironmentFactory;
+import dev.ember.pool.JavaAotCache;
 import dev.ember.server.EmberServer;
 import dev.ember.server.ServerOptions;
 import java.io.IOException;
@@ -67,6 +68,15 @@ public final class ColdBenchmark {
     /** The server's cold starts (sandboxed, then plain processes) and the bare process, in the same run. */
     public List<Series> coldStarts() throws Exception {
         List<Series> series = new ArrayList<>();
+        if (runtime.equals("java25")) {
+            // First, while this JVM's own JIT is still warming up: a disadvantage, if any, for the series without.
+            System.setProperty(JavaAotCache.DISABLED_PROPERTY, "true");
+            try {
+                series.add(new Series("emberWithoutAotCache", measure(true)));
+            } finally {
+                System.clearProperty(JavaAotCache.DISABLED_PROPERTY);
+            }
+        }
         series.add(new Series("ember", measure(true)));
         series.add(new Series("emberUnsandboxed", measure(false)));
         series.add(new Series(runtime.equals("java25") ? "bareJava" : "bareBash", bare()));
@@ -84,6 +94,9 @@ public final class ColdBenchmark {
             int warmUp = 5;
             double[] latencies = new double[coldStarts];
             for (int i = -warmUp; i < coldStarts; i++) {
+                if (i == 0) {
+                    awaitAotCache(dataDir);
+                }
                 send(HttpRequest.newBuilder(configuration).PUT(HttpRequest.BodyPublishers.ofString(
                         "{\"Description\":\"cold start " + i + "\"}")).build());
                 LockSupport.parkNanos(20_000_000); // lets the retired environment's teardown finish first
@@ -98,12 +111,34 @@ public final class ColdBenchmark {
         }
     }
 
+    /**
+     * The first Java environment starts the training of the runtime's AOT cache in the background; the measured cold
+     * starts are those after it (as on any server after its first Java cold start).
+     */
+    private void awaitAotCache(Path dataDir) throws IOException, InterruptedException {
+        if (!runtime.equals("java25") || Boolean.getBoolean(JavaAotCache.DISABLED_PROPERTY)) {
+            return;
+        }
+        Path dir = dataDir.resolve("runtime/java/aot");
+        for (int i = 0; i < 600; i++) {
+            try (var files = Files.list(dir)) {
+                if (files.anyMatch(f -> f.getFileName().toString().startsWith("runtime-"))) {
+                    return;
+                }
+            }
+            Thread.sleep(100);
+        }
+        throw new IllegalStateException("the Java runtime's AOT cache was not trained within a minute; see " + dir
+                + "/training.log");
+    }
+
     /** The same work in a bare process: the handler run once by {@code java}, or a bash that exits. */
     private double[] bare() throws IOException, InterruptedException {
         List<String> command = new ArrayList<>();
         if (runtime.equals("java25")) {
             command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
             command.addAll(EnvironmentFactory.javaOptions(BenchFunctions.MEMORY_MB));
+            command.add("-Xshare:auto");
             command.add("-cp");
             command.add(System.getProperty("java.class.path"));
             command.add(BareRun.class.getName());
@@ -211,6 +246,7 @@ public final class ColdBenchmark {
             json.append(',').append(s.json());
         }
         return json.append(String.format(Locale.ROOT, ",\"emberOverBareP50\":%.2f}",
-                series.getFirst().p50() / series.getLast().p50())).toString();
+                series.stream().filter(s -> s.name().equals("ember")).findFirst().orElseThrow().p50()
+                        / series.getLast().p50())).toString();
     }
 }

@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.net.URLClassLoader;
 import java.time.InstantSource;
+import java.util.Map;
 
 /**
  * The entry point of the managed Java runtime. The server starts one per execution environment:
@@ -36,8 +37,13 @@ public final class RuntimeMain {
      * @param args ignored; the handler comes from {@code _HANDLER}
      */
     public static void main(String[] args) {
+        run(System.getenv());
+    }
+
+    /** Runs the runtime with {@code env} as its environment variables; never returns normally. */
+    static void run(Map<String, String> env) {
         PrintStream stdout = System.out;
-        FunctionEnvironment function = FunctionEnvironment.from(System.getenv());
+        FunctionEnvironment function = FunctionEnvironment.from(env);
         if (function.runtimeApi() == null || function.runtimeApi().isEmpty()) {
             exit("AWS_LAMBDA_RUNTIME_API is not set; expected host:port of the Runtime API");
         }

@@ -1,0 +1,84 @@
+package dev.ember.runtime.java;
+
+import com.amazonaws.services.lambda.runtime.Context;
+import com.amazonaws.services.lambda.runtime.RequestHandler;
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The training run of the JDK's ahead-of-time cache (JEPs 483, 514, 515) for this runtime. The server runs it once,
+ * with {@code -XX:AOTCacheOutput}, and then starts every Java environment with the cache: the classes a runtime loads
+ * and links to serve its first invocation (the Runtime API client, Jackson, the handler machinery) come from the cache
+ * instead of the jars.
+ *
+ * <p>It serves a Runtime API of its own on the loopback interface, runs the runtime against it with {@link Handler} for
+ * {@value #ROUNDS} invocations, and exits when asked for the next one: at exit the JVM writes the cache.
+ */
+public final class AotTraining {
+    static final int ROUNDS = 20;
+
+    private AotTraining() {
+    }
+
+    /** A handler like a user's: a JSON object in, one out, a log line. */
+    public static final class Handler implements RequestHandler<Map<String, Object>, Map<String, Object>> {
+        @Override
+        public Map<String, Object> handleRequest(Map<String, Object> input, Context context) {
+            context.getLogger().log("training " + context.getAwsRequestId());
+            Map<String, Object> output = new LinkedHashMap<>(input);
+            output.put("remaining", context.getRemainingTimeInMillis() > 0);
+            output.put("function", context.getFunctionName());
+            return output;
+        }
+    }
+
+    public static void main(String[] args) throws IOException {
+        HttpServer api = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        AtomicInteger served = new AtomicInteger();
+        byte[] event = "{\"name\":\"training\",\"values\":[1,2,3],\"nested\":{\"ok\":true}}"
+                .getBytes(StandardCharsets.UTF_8);
+        api.createContext("/2018-06-01/runtime/invocation/", exchange -> {
+            exchange.getRequestBody().readAllBytes();
+            if (exchange.getRequestURI().getPath().endsWith("/next")) {
+                int round = served.incrementAndGet();
+                if (round > ROUNDS) {
+                    System.exit(0); // the JVM writes the cache as it exits
+                }
+                var headers = exchange.getResponseHeaders();
+                headers.add("Lambda-Runtime-Aws-Request-Id", "training-" + round);
+                headers.add("Lambda-Runtime-Deadline-Ms", Long.toString(System.currentTimeMillis() + 60_000));
+                headers.add("Lambda-Runtime-Invoked-Function-Arn",
+                        "arn:aws:lambda:us-east-1:000000000000:function:training");
+                headers.add("Lambda-Runtime-Trace-Id", "Root=1-00000000-000000000000000000000000;Sampled=0");
+                exchange.sendResponseHeaders(200, event.length);
+                exchange.getResponseBody().write(event);
+            } else {
+                exchange.sendResponseHeaders(202, -1);
+            }
+            exchange.close();
+        });
+        api.start();
+        var taskRoot = Files.createTempDirectory("ember-aot-training");
+        taskRoot.toFile().deleteOnExit();
+        Thread.setDefaultUncaughtExceptionHandler((thread, failure) -> {
+            failure.printStackTrace();
+            System.exit(1); // the Runtime API's thread would keep a failed training alive
+        });
+        RuntimeMain.run(Map.of(
+                "AWS_LAMBDA_RUNTIME_API", "127.0.0.1:" + api.getAddress().getPort(),
+                "_HANDLER", Handler.class.getName() + "::handleRequest",
+                "LAMBDA_TASK_ROOT", taskRoot.toString(),
+                "AWS_LAMBDA_FUNCTION_NAME", "training",
+                "AWS_LAMBDA_FUNCTION_VERSION", "$LATEST",
+                "AWS_LAMBDA_FUNCTION_MEMORY_SIZE", "512",
+                "AWS_LAMBDA_LOG_GROUP_NAME", "/aws/lambda/training",
+                "AWS_LAMBDA_LOG_STREAM_NAME", "training")); // serves until the exit above
+    }
+}

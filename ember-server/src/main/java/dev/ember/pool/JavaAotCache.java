@@ -1,0 +1,135 @@
+package dev.ember.pool;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.lang.System.Logger.Level;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * The JDK's ahead-of-time cache (JEPs 483, 514, 515) for the managed Java runtime: the classes a runtime loads and
+ * links to serve its first invocations, with their profiles, trained once and mapped by every Java environment.
+ *
+ * <p>Trained in the background when the first Java environment starts (a server that runs no Java function never
+ * pays for it), by {@code dev.ember.runtime.java.AotTraining} under {@code -XX:AOTCacheOutput}; environments started
+ * before it is ready use the JDK's default class data. The cache is only valid for the same JDK and the same jars at
+ * the same paths, so it is named after the runtime's files (name, size, time) and kept beside them; a sandbox shows
+ * them at the same path. A training that fails (for instance a class directory on the runtime's classpath, which
+ * the cache does not support) is logged and not retried: environments keep the default.
+ */
+public final class JavaAotCache {
+    private static final System.Logger LOG = System.getLogger(JavaAotCache.class.getName());
+    private static final String TRAINING_MAIN = "dev.ember.runtime.java.AotTraining";
+    /** Set to {@code true}, Java environments start without the cache: what it does is measured against that. */
+    public static final String DISABLED_PROPERTY = "ember.java.aot.disabled";
+    private static final long TRAINING_LIMIT_SECONDS = 120;
+    /** The heap the training runs with; environments of other sizes map the same cache. */
+    static final int TRAINING_MEMORY_MB = 512;
+
+    private final Path file;
+    private final List<String> training;
+    private final AtomicBoolean started = new AtomicBoolean();
+    private volatile boolean ready;
+
+    /**
+     * @param javaHome   the JDK environments run on
+     * @param runtimeDir the installed runtime ({@code lib/} holds its jars)
+     * @param classpath  the runtime's classpath, exactly as environments get it
+     * @param options    the JVM options environments get, but for class data
+     */
+    JavaAotCache(Path javaHome, Path runtimeDir, String classpath, List<String> options) {
+        Path dir = runtimeDir.resolve("aot");
+        this.file = dir.resolve("runtime-" + stamp(runtimeDir.resolve("lib")) + ".aot");
+        try {
+            Files.createDirectories(dir);
+            try (var old = Files.list(dir)) {
+                for (Path stale : old.filter(p -> !p.equals(file)).toList()) {
+                    Files.deleteIfExists(stale);
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        this.ready = Files.isRegularFile(file);
+        this.training = new ArrayList<>();
+        training.add(javaHome.resolve("bin/java").toString());
+        training.addAll(options);
+        training.add("-XX:AOTCacheOutput=" + dir.resolve("training.aot"));
+        training.addAll(List.of("-cp", classpath, TRAINING_MAIN));
+    }
+
+    /**
+     * The JVM options for class data: the cache when it is ready, else the JDK's default archive, and the training
+     * started if it has not been.
+     */
+    List<String> options() {
+        if (Boolean.getBoolean(DISABLED_PROPERTY)) {
+            return List.of("-Xshare:auto");
+        }
+        if (ready) {
+            // A cache the JVM cannot map (another JDK) is ignored; its complaint must not reach the function's log.
+            return List.of("-XX:AOTCache=" + file, "-Xlog:aot=off", "-Xlog:cds=off");
+        }
+        if (started.compareAndSet(false, true)) {
+            Thread.ofVirtual().name("java-aot-training").start(this::train);
+        }
+        return List.of("-Xshare:auto");
+    }
+
+    /** Whether the cache is ready (for benchmarks and tests). */
+    boolean ready() {
+        return ready;
+    }
+
+    private void train() {
+        long started = System.nanoTime();
+        Path output = Path.of(training.get(training.size() - 4).substring("-XX:AOTCacheOutput=".length()));
+        Path log = output.resolveSibling("training.log");
+        try {
+            Process process = new ProcessBuilder(training).redirectErrorStream(true)
+                    .redirectOutput(log.toFile()).start();
+            boolean ended = process.waitFor(TRAINING_LIMIT_SECONDS, TimeUnit.SECONDS);
+            if (!ended) {
+                process.destroyForcibly();
+            }
+            if (ended && process.exitValue() == 0 && Files.isRegularFile(output)) {
+                Files.move(output, file, StandardCopyOption.ATOMIC_MOVE);
+                ready = true;
+                LOG.log(Level.INFO, "AOT cache of the Java runtime trained in {0} ms: {1}",
+                        (System.nanoTime() - started) / 1_000_000, file);
+            } else {
+                LOG.log(Level.WARNING, "Training the Java runtime''s AOT cache failed (see {0}); Java environments "
+                        + "start with the JDK''s default class data", log);
+            }
+        } catch (IOException e) {
+            LOG.log(Level.WARNING, "Training the Java runtime's AOT cache failed: " + e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** A short digest of the runtime's files: name, size and time of each. */
+    private static String stamp(Path lib) {
+        try (var entries = Files.list(lib)) {
+            MessageDigest digest = MessageDigest.getInstance("SHA-256");
+            for (Path entry : entries.sorted().toList()) {
+                digest.update((entry.getFileName() + ":" + Files.size(entry) + ":"
+                        + Files.getLastModifiedTime(entry).toMillis() + "\n").getBytes(StandardCharsets.UTF_8));
+            }
+            return HexFormat.of().formatHex(digest.digest(), 0, 8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
