@@ -13,8 +13,8 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** {@code ./ember bench ...}: benchmarks that print their results beside a baseline measured in the same run. */
-@Command(name = "ember bench", mixinStandardHelpOptions = true, subcommands = {BenchCommand.Warm.class, BenchCommand.Sandbox.class, BenchCommand.Cold.class,
-        BenchCommand.Scale.class},
+@Command(name = "ember bench", mixinStandardHelpOptions = true, subcommands = {BenchCommand.Warm.class,
+        BenchCommand.Sandbox.class, BenchCommand.Cold.class, BenchCommand.Scale.class},
         description = "Benchmarks; each compares against a baseline measured in the same run.")
 public final class BenchCommand implements Runnable {
 

@@ -175,8 +175,8 @@ final class EmberPolicy implements ScalingPolicy {
     }
 
     /**
-     * A busy function (a call every ten minutes or more) keeps each idle environment for its learnt window: the histogram of
-     * the function's idle times, near zero while calls overlap, says nothing about when one environment will be needed
+     * A busy function (a call every ten minutes or more) keeps each idle environment for its learnt window: the
+     * histogram of the function's idle times, near zero while calls overlap, says nothing about when one environment will be needed
      * again. Otherwise the first idle environments, as many as the forecast wants (at least one), follow the
      * histogram, and any more are what a burst left behind and are let go after a minute.
      */
@@ -213,7 +213,8 @@ final class EmberPolicy implements ScalingPolicy {
         c.advance(now);
         String how = c.ratePerMinute >= BUSY_RATE
                 ? ("busy (%.1f calls a minute): keeps each idle environment for %s, the shortest window that avoids"
-                + " nearly as many cold starts as 10m would").formatted(c.ratePerMinute, ScalingPolicy.human(c.windows.window()))
+                + " nearly as many cold starts as 10m would").formatted(c.ratePerMinute,
+                ScalingPolicy.human(c.windows.window()))
                 : when.explain(function, now);
         Long cap = breakEven.get(function);
         if (cap != null && c.ratePerMinute < BUSY_RATE) {

@@ -246,8 +246,9 @@ final class ReplayCommand implements Callable<Integer> {
     }
 
     /** What the live server did. */
-    private record Live(long[] invocations, long[] coldStarts, long[] initTraceMillis, long[] throttled, long errors, double wastedGbSeconds,
-                        double peakMemoryMb, long[] coldByMinute, long[] invocationsByMinute, double lateMillisP99) {
+    private record Live(long[] invocations, long[] coldStarts, long[] initTraceMillis, long[] throttled, long errors,
+                        double wastedGbSeconds, double peakMemoryMb, long[] coldByMinute, long[] invocationsByMinute,
+                        double lateMillisP99) {
     }
 
     private record Call(int function, long at, long duration) {
@@ -416,7 +417,8 @@ final class ReplayCommand implements Callable<Integer> {
                         + "\"speedup\":%.1f,\"policy\":\"%s\",\"live\":{\"invocations\":%d,\"coldStarts\":%d,"
                         + "\"coldStartPercent\":%.4f,\"perFunctionColdStartPercent\":{\"p50\":%.2f,\"p75\":%.2f,"
                         + "\"p90\":%.2f},\"wastedGbSeconds\":%.1f,\"peakMemoryMb\":%.0f,\"throttled\":%d,"
-                        + "\"errors\":%d,\"dispatchLateMsP99\":%.2f},\"simulated\":%s,\"liveColdStartsOverSimulated\":%.3f}",
+                        + "\"errors\":%d,\"dispatchLateMsP99\":%.2f},\"simulated\":%s,"
+                        + "\"liveColdStartsOverSimulated\":%.3f}",
                 trace.toString().replace("\\", "\\\\").replace("\"", "\\\""), functionCount, minutes, speedup,
                 policy, measured.invocations(), measured.coldStarts(), measured.coldStartPercent(),
                 measured.functionColdStartPercentile(50), measured.functionColdStartPercentile(75),
@@ -427,18 +429,8 @@ final class ReplayCommand implements Callable<Integer> {
         if (!json) {
             var table = new TextTable().row("SOURCE", "INVOCATIONS", "COLD", "COLD %", "APP P50 %", "APP P75 %",
                     "APP P90 %", "WASTED GB-S", "PEAK GB");
-            table.row("live", Long.toString(measured.invocations()), Long.toString(measured.coldStarts()),
-                    "%.3f".formatted(measured.coldStartPercent()),
-                    "%.1f".formatted(measured.functionColdStartPercentile(50)),
-                    "%.1f".formatted(measured.functionColdStartPercentile(75)),
-                    "%.1f".formatted(measured.functionColdStartPercentile(90)),
-                    "%.0f".formatted(live.wastedGbSeconds()), "%.1f".formatted(live.peakMemoryMb() / 1024));
-            table.row("simulated", Long.toString(simulated.invocations()), Long.toString(simulated.coldStarts()),
-                    "%.3f".formatted(simulated.coldStartPercent()),
-                    "%.1f".formatted(simulated.functionColdStartPercentile(50)),
-                    "%.1f".formatted(simulated.functionColdStartPercentile(75)),
-                    "%.1f".formatted(simulated.functionColdStartPercentile(90)),
-                    "%.0f".formatted(simulated.wastedGbSeconds()), "%.1f".formatted(simulated.peakMemoryMb() / 1024));
+            row(table, "live", measured, live.wastedGbSeconds(), live.peakMemoryMb());
+            row(table, "simulated", simulated, simulated.wastedGbSeconds(), simulated.peakMemoryMb());
             table.print(out);
             out.printf(Locale.ROOT, "%npolicy %s, %d functions, %d minutes at %.0fx: live cold starts are %.2f of the "
                     + "simulator's; %d throttled, %d errors%n%n", policy, functionCount, minutes, speedup, ratio,
@@ -446,6 +438,15 @@ final class ReplayCommand implements Callable<Integer> {
         }
         out.println(jsonText);
         out.flush();
+    }
+
+    private static void row(TextTable table, String source, SimulationResult r, double wastedGbSeconds,
+                            double peakMb) {
+        table.row(source, Long.toString(r.invocations()), Long.toString(r.coldStarts()),
+                "%.3f".formatted(r.coldStartPercent()), "%.1f".formatted(r.functionColdStartPercentile(50)),
+                "%.1f".formatted(r.functionColdStartPercentile(75)),
+                "%.1f".formatted(r.functionColdStartPercentile(90)),
+                "%.0f".formatted(wastedGbSeconds), "%.1f".formatted(peakMb / 1024));
     }
 
     private static void deleteQuietly(Path dir) {

@@ -29,10 +29,13 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 
 /**
  * Runs invocations on this machine: resolve the qualifier (weighted aliases included), admit under the account
- * concurrency limit and the function's reservation, take a warm environment or start one, hand it the event, log START/END/REPORT.
+ * concurrency limit and the function's reservation, take a warm environment or start one (within the memory budget),
+ * hand it the event, log START/END/REPORT. Keeps provisioned concurrency allocated and starts what the policy wants
+ * ahead of demand.
  */
 final class LocalInvoker implements Invoker {
     /** The throttle {@code Reason} when a new environment does not fit in the host's memory budget. */
@@ -356,19 +359,38 @@ final class LocalInvoker implements Invoker {
         }
         AtomicInteger count = starting.computeIfAbsent(EnvironmentKey.of(version).functionKey(),
                 k -> new AtomicInteger());
+        startInBackground(version, memoryMb, false, count, environment -> {
+            if (isStale(version)) {
+                environment.destroy();
+            } else {
+                pool.putPrewarmed(environment, keep);
+            }
+        }, failure -> {
+            // The next invocation meets the same error and reports it.
+        });
+    }
+
+    /**
+     * Starts an environment of {@code version}, its memory reserved already, in the background; {@code count} counts
+     * it while it starts. Once initialised it goes to {@code ready}; if it cannot start or fails its init (and is
+     * destroyed), why goes to {@code failed}.
+     */
+    private void startInBackground(FunctionVersion version, int memoryMb, boolean provisioned, AtomicInteger count,
+                                   Consumer<ExecutionEnvironment> ready, Consumer<String> failed) {
         count.incrementAndGet();
-        Thread.ofVirtual().name("prewarm-" + version.name()).start(() -> {
+        Thread.ofVirtual().name((provisioned ? "provision-" : "prewarm-") + version.name()).start(() -> {
             try {
                 ExecutionEnvironment environment = environments.start(version,
-                        line -> logs.append(version.name(), line), false, () -> budget.release(memoryMb));
+                        line -> logs.append(version.name(), line), provisioned, () -> budget.release(memoryMb));
                 track(environment);
-                if (environment.awaitReady(initTimeout) == null && !isStale(version)) {
-                    pool.putPrewarmed(environment, keep);
+                EnvironmentOutcome failure = environment.awaitReady(initTimeout);
+                if (failure == null) {
+                    ready.accept(environment);
                 } else {
-                    environment.destroy();
+                    failed.accept(failure.toString());
                 }
             } catch (EnvironmentStartException e) {
-                // The next invocation meets the same error and reports it.
+                failed.accept(e.errorType() + ": " + e.getMessage());
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             } finally {
@@ -422,28 +444,11 @@ final class LocalInvoker implements Invoker {
             return false;
         }
         AtomicInteger count = provisioning.computeIfAbsent(key, k -> new AtomicInteger());
-        count.incrementAndGet();
-        Thread.ofVirtual().name("provision-" + version.name()).start(() -> {
-            try {
-                ExecutionEnvironment environment = environments.start(version,
-                        line -> logs.append(version.name(), line), true, () -> budget.release(memoryMb));
-                track(environment);
-                EnvironmentOutcome failure = environment.awaitReady(initTimeout);
-                if (failure == null) {
-                    provisionedReady.computeIfAbsent(key, k -> ConcurrentHashMap.newKeySet()).add(environment);
-                    pool.putPrewarmed(environment, Duration.ZERO);
-                    failed(key, null);
-                } else {
-                    failed(key, "FUNCTION_ERROR_INIT_FAILURE: " + failure);
-                }
-            } catch (EnvironmentStartException e) {
-                failed(key, "FUNCTION_ERROR_INIT_FAILURE: " + e.errorType() + ": " + e.getMessage());
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            } finally {
-                count.decrementAndGet();
-            }
-        });
+        startInBackground(version, memoryMb, true, count, environment -> {
+            provisionedReady.computeIfAbsent(key, k -> ConcurrentHashMap.newKeySet()).add(environment);
+            pool.putPrewarmed(environment, Duration.ZERO);
+            failed(key, null);
+        }, failure -> failed(key, "FUNCTION_ERROR_INIT_FAILURE: " + failure));
         return true;
     }
 

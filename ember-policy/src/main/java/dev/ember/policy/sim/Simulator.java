@@ -304,7 +304,8 @@ public final class Simulator {
                 if (next == end) {
                     busyUntil.poll();
                     policy.onEnd(key, end, busyUntil.size());
-                    // Idle environments as of the last minute's purge: some may have expired since, at most a minute ago.
+                    // Idle environments as of the last minute's purge: some may have expired since, at most a minute
+                    // ago.
                     IdleDecision decision = policy.onIdle(key, end, idle);
                     if (decision.keepAliveMillis() > 0) {
                         push(end, end + decision.keepAliveMillis());
