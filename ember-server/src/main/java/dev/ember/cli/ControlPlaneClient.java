@@ -172,6 +172,12 @@ final class ControlPlaneClient implements AutoCloseable {
         return send(request("/2019-09-30/functions/" + segment(name) + "/concurrency").GET());
     }
 
+    /** ListProvisionedConcurrencyConfigs, every page. */
+    List<JsonNode> listProvisionedConcurrency(String name) {
+        return pages(marker -> "/2019-09-30/functions/" + segment(name) + "/provisioned-concurrency?List=ALL"
+                + (marker == null ? "" : "&Marker=" + marker), "ProvisionedConcurrencyConfigs");
+    }
+
     /** PutFunctionConcurrency. */
     JsonNode putFunctionConcurrency(String name, int reserved) {
         ObjectNode body = JSON.createObjectNode().put("ReservedConcurrentExecutions", reserved);

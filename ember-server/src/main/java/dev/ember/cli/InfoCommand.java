@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
 
 /** {@code ember info}: GetFunction, ListVersionsByFunction and ListAliases, as one report of titled sections. */
@@ -35,7 +36,8 @@ final class InfoCommand extends FunctionCommand {
         sections.add(new Configuration(configuration));
         sections.add(new Versions(client.listVersions(name)));
         sections.add(new Aliases(client.listAliases(name)));
-        sections.add(new Scaling(client.getScaling(name), client.getFunctionConcurrency(name)));
+        sections.add(new Scaling(client.getScaling(name), client.getFunctionConcurrency(name),
+                client.listProvisionedConcurrency(name)));
         return sections;
     }
 
@@ -110,8 +112,11 @@ final class InfoCommand extends FunctionCommand {
         }
     }
 
-    /** What the scaling policy does with {@code $LATEST} now, and the function's reserved concurrency. */
-    record Scaling(JsonNode report, JsonNode concurrency) implements InfoSection {
+    /**
+     * What the scaling policy does with {@code $LATEST} now, the function's reserved concurrency, and its provisioned
+     * concurrency per version or alias.
+     */
+    record Scaling(JsonNode report, JsonNode concurrency, List<JsonNode> provisioned) implements InfoSection {
         @Override
         public String title() {
             return "scaling";
@@ -126,8 +131,18 @@ final class InfoCommand extends FunctionCommand {
                             + " idle, " + report.path("PlannedPrewarms").asInt() + " planned"
                             + (report.has("NextPrewarm") ? " (next " + report.path("NextPrewarm").asText() + ")" : ""))
                     .row("decision", report.path("Explanation").asText())
-                    .row("reserved", reserved.isMissingNode() ? "none" : reserved.asText());
+                    .row("reserved", reserved.isMissingNode() ? "none" : reserved.asText())
+                    .row("provisioned", provisioned.isEmpty() ? "none" : provisioned.stream()
+                            .map(c -> "%s: %d of %d %s".formatted(qualifier(c.path("FunctionArn").asText()),
+                                    c.path("AllocatedProvisionedConcurrentExecutions").asInt(),
+                                    c.path("RequestedProvisionedConcurrentExecutions").asInt(),
+                                    c.path("Status").asText()))
+                            .collect(Collectors.joining(", ")));
             table.print(out);
+        }
+
+        private static String qualifier(String arn) {
+            return arn.substring(arn.lastIndexOf(':') + 1);
         }
     }
 }

@@ -41,6 +41,11 @@ class InfoCommandTest {
                 {"Policy":"ember","Version":"$LATEST","Running":1,"Idle":2,"PlannedPrewarms":1,
                  "NextPrewarm":"2026-11-25T12:27:00Z","Explanation":"keeps each idle environment for 10m"}""");
         lambda.on("GET", "/2019-09-30/functions/hello/concurrency", 200, "{\"ReservedConcurrentExecutions\":5}");
+        lambda.on("GET", "/2019-09-30/functions/hello/provisioned-concurrency?List=ALL", 200, """
+                {"ProvisionedConcurrencyConfigs":[{
+                 "FunctionArn":"arn:aws:lambda:us-east-1:000000000000:function:hello:live",
+                 "RequestedProvisionedConcurrentExecutions":2,"AllocatedProvisionedConcurrentExecutions":1,
+                 "Status":"IN_PROGRESS"}]}""");
 
         Ember.Run run = Ember.against(lambda, "info", "hello");
 
@@ -75,6 +80,7 @@ class InfoCommandTest {
                   environments  1 busy, 2 idle, 1 planned (next 2026-11-25T12:27:00Z)
                   decision      keeps each idle environment for 10m
                   reserved      5
+                  provisioned   live: 1 of 2 IN_PROGRESS
                 """);
         assertThat(run.out()).doesNotContain("secret-value");
     }
@@ -92,12 +98,14 @@ class InfoCommandTest {
                 {"Policy":"fixed","Version":"$LATEST","Running":0,"Idle":0,"PlannedPrewarms":0,
                  "Explanation":"keeps each idle environment for 10m"}""");
         lambda.on("GET", "/2019-09-30/functions/hello/concurrency", 200, "{}");
+        lambda.on("GET", "/2019-09-30/functions/hello/provisioned-concurrency?List=ALL", 200,
+                "{\"ProvisionedConcurrencyConfigs\":[]}");
 
         Ember.Run run = Ember.against(lambda, "info", "hello");
 
         assertThat(run.exitCode()).as(run.err()).isZero();
         assertThat(run.out()).contains("  environment    none\n").contains("\naliases\n  none\n")
-                .endsWith("  reserved      none\n")
+                .endsWith("  reserved      none\n  provisioned   none\n")
                 .doesNotContain("description");
     }
 }
