@@ -25,13 +25,11 @@ final class EmberPolicy implements ScalingPolicy {
     private static final long MINUTE = 60_000;
     /** How far ahead environments are started: a cold start must be over before the minute begins. */
     private static final int LOOKAHEAD_MINUTES = 2;
-    /** Environments started ahead of a forecast climb: as many as the forecast peak, no margin (measured best). */
-    private static final double MARGIN = 1.0;
     /**
      * From this many calls a minute on, a function is busy: its keep-alive window is learnt from its concurrency
      * (measured: from a call every ten minutes on, the learnt window beats the histogram on both counts).
      */
-    static final double BUSY_RATE = 0.1;
+    private static final double BUSY_RATE = 0.1;
     /** A forecast counts only when it climbs this far beyond what the last ten minutes needed. */
     private static final double CLIMB = 1.2;
     private static final double DAY_WEIGHT = 0.5;
@@ -41,7 +39,7 @@ final class EmberPolicy implements ScalingPolicy {
      * The exchange rate between idle memory and cold-start latency the policy optimises for: measured with
      * {@code ./ember simulate}, 300 gives a third of the hybrid policy's cold starts at less wasted memory.
      */
-    static final double GB_SECONDS_PER_COLD_SECOND = 300;
+    private static final double GB_SECONDS_PER_COLD_SECOND = 300;
     /** Smoothing of the arrival rate: about the last 100 minutes count. */
     private static final double RATE_DECAY = 0.99;
     /** Smoothing of the forecast's accuracy: about the last 100 minutes count. */
@@ -110,6 +108,11 @@ final class EmberPolicy implements ScalingPolicy {
             }
         }
 
+        /** Busy: a call every ten minutes or more, on average over the last hundred minutes or so. */
+        boolean busy() {
+            return ratePerMinute >= BUSY_RATE;
+        }
+
         int forecast(long now) {
             if (daysSeen == 0 || error > TRUSTED_ERROR * level) {
                 return 0; // no day of history yet, or a function whose days do not repeat (random bursts)
@@ -119,7 +122,8 @@ final class EmberPolicy implements ScalingPolicy {
             for (int ahead = 0; ahead <= LOOKAHEAD_MINUTES; ahead++) {
                 most = Math.max(most, byMinuteOfDay[(int) ((current + ahead) % MINUTES_PER_DAY)]);
             }
-            int target = (int) Math.ceil(most * MARGIN);
+            // As many as the forecast peak: a margin above it measured worse on both cold starts and memory.
+            int target = (int) Math.ceil(most);
             // Only a climb beyond what the last ten minutes needed: that much the kept environments cover already.
             return target >= 2 && target > CLIMB * windows.recentPeak(now) ? target : 0;
         }
@@ -184,7 +188,7 @@ final class EmberPolicy implements ScalingPolicy {
     public IdleDecision onIdle(String function, long now, int idle) {
         Concurrency c = concurrency(function);
         c.advance(now);
-        if (c.ratePerMinute >= BUSY_RATE) {
+        if (c.busy()) {
             return IdleDecision.keep(c.windows.window());
         }
         if (idle >= Math.max(1, c.forecast(now))) {
@@ -211,13 +215,13 @@ final class EmberPolicy implements ScalingPolicy {
     public String explain(String function, long now) {
         Concurrency c = concurrency(function);
         c.advance(now);
-        String how = c.ratePerMinute >= BUSY_RATE
+        String how = c.busy()
                 ? ("busy (%.1f calls a minute): keeps each idle environment for %s, the shortest window that avoids"
                 + " nearly as many cold starts as 10m would").formatted(c.ratePerMinute,
                 ScalingPolicy.human(c.windows.window()))
                 : when.explain(function, now);
         Long cap = breakEven.get(function);
-        if (cap != null && c.ratePerMinute < BUSY_RATE) {
+        if (cap != null && !c.busy()) {
             how += "; never longer than " + ScalingPolicy.human(cap) + " (its cold start against its memory)";
         }
         int forecast = c.forecast(now);

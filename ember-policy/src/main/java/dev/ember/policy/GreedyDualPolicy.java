@@ -17,7 +17,7 @@ import java.util.Map;
  */
 final class GreedyDualPolicy implements ScalingPolicy {
     /** Kept until evicted: far enough not to overflow when added to any time. */
-    static final long UNTIL_EVICTED = Long.MAX_VALUE / 4;
+    private static final long UNTIL_EVICTED = Long.MAX_VALUE / 4;
 
     private final Map<String, Function> functions = new HashMap<>();
     private double clock;

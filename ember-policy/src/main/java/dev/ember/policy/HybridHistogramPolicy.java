@@ -37,7 +37,6 @@ class HybridHistogramPolicy implements ScalingPolicy {
         int outOfRange;
         double logOutOfRange = Double.NaN; // smoothed log of idle times beyond the range
         long lastEnd = -1;
-        int running;
 
         void arrival(long now) {
             // Every arrival after an end counts, also while other invocations run: the paper computes idle times
@@ -55,11 +54,9 @@ class HybridHistogramPolicy implements ScalingPolicy {
                             : SMOOTHING * log + (1 - SMOOTHING) * logOutOfRange;
                 }
             }
-            running++;
         }
 
-        void end(long now, int stillRunning) {
-            running = stillRunning;
+        void end(long now) {
             lastEnd = now;
         }
 
@@ -174,7 +171,7 @@ class HybridHistogramPolicy implements ScalingPolicy {
 
     @Override
     public void onEnd(String function, long now, int running) {
-        history(function).end(now, running);
+        history(function).end(now);
     }
 
     @Override

@@ -106,7 +106,11 @@ public interface ScalingPolicy {
         return new GreedyDualPolicy();
     }
 
-    /** Ember's own: the hybrid histogram for when, a per-minute concurrency forecast for how many. */
+    /**
+     * Ember's own: a per-minute-of-day concurrency forecast for how many ahead of a climb, a learnt keep-alive window
+     * for busy functions, the hybrid histogram for when the others are called next, capped by what a cold start of
+     * the function is worth against its memory.
+     */
     static ScalingPolicy ember() {
         return new EmberPolicy();
     }

@@ -4,11 +4,11 @@ package dev.ember.policy;
  * Learns how long a busy function's idle environments should be kept. Keeping every idle environment for a window W
  * means that at any moment as many environments are alive as the function's peak concurrency over the last W; an
  * arrival is a cold start exactly when it lifts concurrency above that peak. So, from the function's own concurrency
- * over time, the cold starts and idle memory of every candidate window can be counted as if it had been in force,
+ * over time, the cold starts of every candidate window can be counted as if it had been in force,
  * and the shortest window that is nearly as good as ten minutes at avoiding cold starts is chosen.
  */
 final class WindowChooser {
-    static final long[] WINDOWS = {15_000, 30_000, 60_000, 120_000, 300_000, 600_000};
+    private static final long[] WINDOWS = {15_000, 30_000, 60_000, 120_000, 300_000, 600_000};
     /**
      * A window may cost this many more cold starts than the longest one, for the memory it saves (measured with
      * {@code ./ember simulate}: 1.3 trades a few of the cold starts Ember saves elsewhere for less memory than a fixed
@@ -17,7 +17,6 @@ final class WindowChooser {
     private static final double COLD_START_SLACK = 1.3;
 
     private final Candidate[] candidates = new Candidate[WINDOWS.length];
-    private long last = -1;
     private int running;
 
     /** What one window would have done; its sliding maximum is a deque of (time, concurrency) in primitive arrays. */
@@ -28,7 +27,6 @@ final class WindowChooser {
         int head;
         int size;
         double coldStarts;
-        double idleMillis; // environment-milliseconds alive but not running
 
         Candidate(long window) {
             this.window = window;
@@ -75,7 +73,6 @@ final class WindowChooser {
     }
 
     void arrival(long now) {
-        elapse(now);
         running++;
         for (Candidate c : candidates) {
             if (running > c.peak(now)) {
@@ -86,21 +83,10 @@ final class WindowChooser {
     }
 
     void end(long now, int stillRunning) {
-        elapse(now);
         running = stillRunning;
         for (Candidate c : candidates) {
             c.record(now, running);
         }
-    }
-
-    /** Idle environment-time since the last event, for each window (its peak minus what ran). */
-    private void elapse(long now) {
-        if (last >= 0 && now > last) {
-            for (Candidate c : candidates) {
-                c.idleMillis += (double) Math.max(0, c.peak(now) - running) * (now - last);
-            }
-        }
-        last = now;
     }
 
     /** The peak concurrency over the longest window (ten minutes) up to {@code now}. */
@@ -108,7 +94,7 @@ final class WindowChooser {
         return candidates[candidates.length - 1].peak(now);
     }
 
-    /** The shortest window with at most a few percent more cold starts than the longest. */
+    /** The shortest window with at most {@link #COLD_START_SLACK} times the cold starts of the longest (plus one). */
     long window() {
         double reference = candidates[candidates.length - 1].coldStarts;
         for (Candidate c : candidates) {

@@ -51,7 +51,7 @@ final class ProvisionedConcurrencyApi implements HttpService {
             throw LambdaException.invalid("1 validation error detected: Value null at "
                     + "'provisionedConcurrentExecutions' failed to satisfy constraint: Member must not be null");
         }
-        ProvisionedConcurrency.Config config = provisioned.put(ref.name(), qualifier(req, ref), requested);
+        ProvisionedConcurrency.Config config = provisioned.put(ref.name(), ref.qualifier(), requested);
         invoker.scale(); // start allocating now rather than at the next round
         sendJson(res, Status.ACCEPTED_202, describe(config, false));
     }
@@ -62,7 +62,7 @@ final class ProvisionedConcurrencyApi implements HttpService {
             list(req, res, ref.name());
             return;
         }
-        sendJson(res, Status.OK_200, describe(provisioned.get(ref.name(), qualifier(req, ref)), false));
+        sendJson(res, Status.OK_200, describe(provisioned.get(ref.name(), ref.qualifier()), false));
     }
 
     private void list(ServerRequest req, ServerResponse res, String name) {
@@ -87,7 +87,7 @@ final class ProvisionedConcurrencyApi implements HttpService {
 
     private void delete(ServerRequest req, ServerResponse res) {
         FunctionRef ref = ref(req);
-        provisioned.delete(ref.name(), qualifier(req, ref));
+        provisioned.delete(ref.name(), ref.qualifier());
         invoker.scale(); // let its environments go now
         res.status(Status.NO_CONTENT_204).send();
     }
@@ -109,18 +109,10 @@ final class ProvisionedConcurrencyApi implements HttpService {
         return body;
     }
 
+    /** The function, with the qualifier of {@code ?Qualifier=} or of the name's {@code :qualifier}. */
     private static FunctionRef ref(ServerRequest req) {
-        return FunctionRef.parse(req.path().pathParameters().get("name"));
-    }
-
-    /** The qualifier from {@code ?Qualifier=} or the function name's {@code :qualifier}; both must agree. */
-    private static String qualifier(ServerRequest req, FunctionRef ref) {
-        String query = req.query().first("Qualifier").orElse(null);
-        if (query != null && ref.qualifier() != null && !query.equals(ref.qualifier())) {
-            throw LambdaException.invalid("The derived qualifier from the function name does not match the "
-                    + "specified qualifier.");
-        }
-        return query != null ? query : ref.qualifier();
+        return FunctionRef.parse(req.path().pathParameters().get("name"))
+                .withQualifier(req.query().first("Qualifier").orElse(null));
     }
 
     private static int maxItems(String text) {

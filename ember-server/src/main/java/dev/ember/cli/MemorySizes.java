@@ -1,9 +1,15 @@
 package dev.ember.cli;
 
 import java.util.Locale;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /** Memory sizes as people type them: {@code 16g}, {@code 1.5g}, {@code 8192m}, {@code 16} (gigabytes). */
 final class MemorySizes {
+    /** GB, with an optional unit: {@code 16}, {@code 1.5}, {@code 16g}, {@code 16GB}. */
+    private static final Pattern GIGABYTES = Pattern.compile("(\\d+(?:\\.\\d*)?|\\.\\d+)\\s*(?:g|gb)?",
+            Pattern.CASE_INSENSITIVE);
+
     private MemorySizes() {
     }
 
@@ -36,5 +42,21 @@ final class MemorySizes {
         }
         throw new CliException(option + " must be a size such as 16g, 1.5g or 8192m (a bare number is gigabytes),"
                 + " was '" + text + "'");
+    }
+
+    /**
+     * A size in gigabytes only ({@code 16}, {@code 1.5}, {@code 16g}, {@code 16GB}), in MB with its fraction: the
+     * simulator's budgets, where a megabyte suffix would more likely be a slip than a meaning.
+     *
+     * @throws CliException when it is not a positive number of gigabytes
+     */
+    static double gigabytesAsMb(String text, String option) {
+        Matcher m = GIGABYTES.matcher(text.strip());
+        double gb = m.matches() ? Double.parseDouble(m.group(1)) : 0;
+        if (!(gb > 0)) {
+            throw new CliException(option + " must be a positive number of GB (e.g. 16, 1.5 or 16g), was '"
+                    + text + "'");
+        }
+        return gb * 1024;
     }
 }

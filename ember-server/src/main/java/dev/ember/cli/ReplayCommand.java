@@ -61,7 +61,7 @@ final class ReplayCommand implements Callable<Integer> {
      * to the Runtime API on one kept-alive {@code /dev/tcp} connection: it starts in a few milliseconds and forks only
      * {@code sleep} per call, because on a sped-up clock every millisecond of its own is many of the trace's.
      */
-    static final String STAND_IN = """
+    private static final String STAND_IN = """
             #!/bin/bash
             exec 3<>"/dev/tcp/${AWS_LAMBDA_RUNTIME_API%:*}/${AWS_LAMBDA_RUNTIME_API##*:}"
             if [ "${EMBER_REPLAY_HOLD_MB:-0}" -gt 0 ]; then
@@ -429,8 +429,8 @@ final class ReplayCommand implements Callable<Integer> {
         if (!json) {
             var table = new TextTable().row("SOURCE", "INVOCATIONS", "COLD", "COLD %", "APP P50 %", "APP P75 %",
                     "APP P90 %", "WASTED GB-S", "PEAK GB");
-            row(table, "live", measured, live.wastedGbSeconds(), live.peakMemoryMb());
-            row(table, "simulated", simulated, simulated.wastedGbSeconds(), simulated.peakMemoryMb());
+            row(table, "live", measured, live.wastedGbSeconds());
+            row(table, "simulated", simulated, simulated.wastedGbSeconds());
             table.print(out);
             out.printf(Locale.ROOT, "%npolicy %s, %d functions, %d minutes at %.0fx: live cold starts are %.2f of the "
                     + "simulator's; %d throttled, %d errors%n%n", policy, functionCount, minutes, speedup, ratio,
@@ -440,13 +440,11 @@ final class ReplayCommand implements Callable<Integer> {
         out.flush();
     }
 
-    private static void row(TextTable table, String source, SimulationResult r, double wastedGbSeconds,
-                            double peakMb) {
-        table.row(source, Long.toString(r.invocations()), Long.toString(r.coldStarts()),
-                "%.3f".formatted(r.coldStartPercent()), "%.1f".formatted(r.functionColdStartPercentile(50)),
-                "%.1f".formatted(r.functionColdStartPercentile(75)),
-                "%.1f".formatted(r.functionColdStartPercentile(90)),
-                "%.0f".formatted(wastedGbSeconds), "%.1f".formatted(peakMb / 1024));
+    private static void row(TextTable table, String source, SimulationResult r, double wastedGbSeconds) {
+        List<String> cells = new ArrayList<>(List.of(source));
+        cells.addAll(SimulateCommand.coldStartCells(r, wastedGbSeconds));
+        cells.add("%.1f".formatted(r.peakMemoryMb() / 1024));
+        table.row(cells.toArray(String[]::new));
     }
 
     private static void deleteQuietly(Path dir) {

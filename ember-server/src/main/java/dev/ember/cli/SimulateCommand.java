@@ -17,8 +17,6 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -30,10 +28,6 @@ import picocli.CommandLine.Spec;
         description = "Replays a trace (Azure Functions 2019 format) through keep-alive and pre-warm policies and "
                 + "reports cold starts and wasted memory per policy.")
 final class SimulateCommand implements Callable<Integer> {
-    /** GB, with an optional unit: {@code 16}, {@code 1.5}, {@code 16g}, {@code 16GB}. */
-    private static final Pattern GIGABYTES = Pattern.compile("(\\d+(?:\\.\\d*)?|\\.\\d+)\\s*(?:g|gb)?",
-            Pattern.CASE_INSENSITIVE);
-
     @Spec
     CommandSpec spec;
 
@@ -69,7 +63,7 @@ final class SimulateCommand implements Callable<Integer> {
             throw new CliException("--policy must be " + String.join(", ", ScalingPolicy.NAMES) + " or all, was '"
                     + policy + "'");
         }
-        double budgetMb = memoryBudget == null ? Double.POSITIVE_INFINITY : budgetMb(memoryBudget);
+        double budgetMb = memoryBudget == null ? Double.POSITIVE_INFINITY : MemorySizes.gigabytesAsMb(memoryBudget, "--memory-budget");
         if (!Files.isDirectory(trace)) {
             throw new CliException("no trace directory at " + trace + " (./ember trace generate --out DIR makes one)");
         }
@@ -118,13 +112,10 @@ final class SimulateCommand implements Callable<Integer> {
             }
             var table = new TextTable().row(header.toArray(String[]::new));
             for (SimulationResult r : results) {
-                List<String> row = new ArrayList<>(List.of(r.policy(), Long.toString(r.invocations()),
-                        Long.toString(r.coldStarts()), "%.3f".formatted(r.coldStartPercent()),
-                        "%.1f".formatted(r.functionColdStartPercentile(50)),
-                        "%.1f".formatted(r.functionColdStartPercentile(75)),
-                        "%.1f".formatted(r.functionColdStartPercentile(90)), "%.0f".formatted(r.wastedGbSeconds()),
-                        "%.2f".formatted(relativeWaste(r, baseline)),
-                        "%.1f".formatted(r.peakMemoryMb() / 1024)));
+                List<String> row = new ArrayList<>(List.of(r.policy()));
+                row.addAll(coldStartCells(r, r.wastedGbSeconds()));
+                row.add("%.2f".formatted(relativeWaste(r, baseline)));
+                row.add("%.1f".formatted(r.peakMemoryMb() / 1024));
                 if (budgeted) {
                     row.add(Long.toString(r.dropped()));
                 }
@@ -150,18 +141,19 @@ final class SimulateCommand implements Callable<Integer> {
         return 0;
     }
 
+    /**
+     * A result's cells of the tables of {@code simulate} and {@code replay}: invocations, cold starts, cold-start %,
+     * per-app cold-start % at p50, p75 and p90, and {@code wastedGbSeconds}.
+     */
+    static List<String> coldStartCells(SimulationResult r, double wastedGbSeconds) {
+        return List.of(Long.toString(r.invocations()), Long.toString(r.coldStarts()),
+                "%.3f".formatted(r.coldStartPercent()), "%.1f".formatted(r.functionColdStartPercentile(50)),
+                "%.1f".formatted(r.functionColdStartPercentile(75)),
+                "%.1f".formatted(r.functionColdStartPercentile(90)), "%.0f".formatted(wastedGbSeconds));
+    }
+
     private static double relativeWaste(SimulationResult result, SimulationResult baseline) {
         return baseline.wastedGbSeconds() == 0 ? 0 : result.wastedGbSeconds() / baseline.wastedGbSeconds();
     }
 
-    /** {@code --memory-budget} in MB. */
-    private static double budgetMb(String text) {
-        Matcher m = GIGABYTES.matcher(text.strip());
-        double gb = m.matches() ? Double.parseDouble(m.group(1)) : 0;
-        if (!(gb > 0)) {
-            throw new CliException("--memory-budget must be a positive number of GB (e.g. 16, 1.5 or 16g), was '"
-                    + text + "'");
-        }
-        return gb * 1024;
-    }
 }

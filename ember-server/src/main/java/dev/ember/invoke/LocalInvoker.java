@@ -58,7 +58,7 @@ final class LocalInvoker implements Invoker {
     /** Provisioned environments initialised and not yet gone, by function version. */
     private final Map<EnvironmentKey, Set<ExecutionEnvironment>> provisionedReady = new ConcurrentHashMap<>();
     private final Map<EnvironmentKey, AtomicInteger> provisioning = new ConcurrentHashMap<>();
-    /** Why the last allocation for a configuration ({@code name:qualifier}) failed, until one succeeds. */
+    /** Why the last provisioned start of a function version ({@code name:version}) failed, until one succeeds. */
     private final Map<String, String> provisioningFailures = new ConcurrentHashMap<>();
     /** In-flight invocations and environments being started ahead of demand, by function key ({@code name:version}). */
     private final Map<String, AtomicInteger> running = new ConcurrentHashMap<>();

@@ -63,15 +63,11 @@ public final class EnvironmentFactory {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        this.javaRuntimeClasspath = JavaRuntimeFiles.classpath(javaRuntime, isolation.runtimeRoot(javaRuntime));
+        this.javaRuntimeClasspath = JavaRuntimeFiles.classpath(javaRuntime);
         this.aotCache = new JavaAotCache(javaHome, javaRuntime, javaRuntimeClasspath,
                 javaOptions(JavaAotCache.TRAINING_MEMORY_MB));
     }
 
-    /** Whether Java environments start with the runtime's AOT cache now (it is trained after the first one). */
-    public boolean javaAotCacheReady() {
-        return aotCache.ready();
-    }
 
     /**
      * Starts a new environment for {@code version}. It is initialising when this returns.
@@ -115,10 +111,10 @@ public final class EnvironmentFactory {
         env.put("LANG", "en_US.UTF-8");
         env.put("PATH", PATH);
         List<String> command = new ArrayList<>();
-        Path runtimeRoot = null;
+        List<Path> readOnly = new ArrayList<>(List.of(javaHome));
         if (config.runtime().family() == Runtime.Family.JAVA) {
-            runtimeRoot = javaRuntime;
-            env.put("LAMBDA_RUNTIME_DIR", isolation.runtimeRoot(javaRuntime));
+            readOnly.add(javaRuntime);
+            env.put("LAMBDA_RUNTIME_DIR", javaRuntime.toString()); // shown at the same path in a sandbox
             command.add(javaHome.resolve("bin/java").toString());
             command.addAll(javaOptions(config.memoryMb()));
             command.addAll(aotCache.options());
@@ -134,7 +130,7 @@ public final class EnvironmentFactory {
             command.add(taskRootInside + "/bootstrap");
         }
         boolean outbound = OUTBOUND.equals(config.environment().get(NETWORK_VARIABLE));
-        return new LaunchPlan(command, taskRoot, runtimeRoot, List.of(javaHome), env, config.memoryMb(),
+        return new LaunchPlan(command, taskRoot, readOnly, env, config.memoryMb(),
                 config.ephemeralStorageMb(), outbound);
     }
 

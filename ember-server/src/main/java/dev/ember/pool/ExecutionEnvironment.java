@@ -109,7 +109,7 @@ public final class ExecutionEnvironment {
         output = OutputPipe.create(runDirectory.resolve(id + ".out"));
         // A platform thread: reads of a pipe block their carrier, so a virtual thread would gain nothing.
         Thread.ofPlatform().daemon().name("env-output-" + id).stackSize(256 * 1024).start(this::pumpOutput);
-        var spec = new LaunchSpec(id, plan.command(), plan.environment(), plan.taskRoot(), plan.runtimeRoot(),
+        var spec = new LaunchSpec(id, plan.command(), plan.environment(), plan.taskRoot(),
                 plan.readOnly(), output.path(), plan.memoryMb(), plan.ephemeralStorageMb(), plan.outboundNetwork());
         try {
             confinement = isolation.launch(spec, address -> {

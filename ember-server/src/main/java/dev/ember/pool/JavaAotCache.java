@@ -36,6 +36,8 @@ public final class JavaAotCache {
     static final int TRAINING_MEMORY_MB = 512;
 
     private final Path file;
+    /** Where the training writes the cache; moved to {@link #file} once complete. */
+    private final Path output;
     private final List<String> training;
     private final AtomicBoolean started = new AtomicBoolean();
     private volatile boolean ready;
@@ -60,10 +62,11 @@ public final class JavaAotCache {
             throw new UncheckedIOException(e);
         }
         this.ready = Files.isRegularFile(file);
+        this.output = dir.resolve("training.aot");
         this.training = new ArrayList<>();
         training.add(javaHome.resolve("bin/java").toString());
         training.addAll(options);
-        training.add("-XX:AOTCacheOutput=" + dir.resolve("training.aot"));
+        training.add("-XX:AOTCacheOutput=" + output);
         training.addAll(List.of("-cp", classpath, TRAINING_MAIN));
     }
 
@@ -85,14 +88,8 @@ public final class JavaAotCache {
         return List.of("-Xshare:auto");
     }
 
-    /** Whether the cache is ready (for benchmarks and tests). */
-    boolean ready() {
-        return ready;
-    }
-
     private void train() {
         long started = System.nanoTime();
-        Path output = Path.of(training.get(training.size() - 4).substring("-XX:AOTCacheOutput=".length()));
         Path log = output.resolveSibling("training.log");
         try {
             Process process = new ProcessBuilder(training).redirectErrorStream(true)

@@ -18,8 +18,8 @@ import java.util.stream.Collectors;
 
 /**
  * The managed Java runtime's files: the runtime itself, Jackson and aws-lambda-java-core, copied from where this
- * server loaded them into one directory of the data directory. A sandbox shows that directory read-only at its
- * runtime root; the server's own classpath (in a Maven repository under a home directory, say) is never shown.
+ * server loaded them into one directory of the data directory. A sandbox shows that directory read-only at the same
+ * path; the server's own classpath (in a Maven repository under a home directory, say) is never shown.
  */
 final class JavaRuntimeFiles {
     private static final String[] ANCHORS = {EnvironmentFactory.JAVA_RUNTIME_MAIN,
@@ -64,11 +64,10 @@ final class JavaRuntimeFiles {
                 && Files.getLastModifiedTime(target).equals(Files.getLastModifiedTime(source));
     }
 
-    /** The classpath of the installed runtime, as the runtime sees it (its directory shown at {@code inside}). */
-    static String classpath(Path installed, String inside) {
+    /** The classpath of the installed runtime; a sandbox shows the directory at the same path. */
+    static String classpath(Path installed) {
         try (var entries = Files.list(installed.resolve("lib"))) {
-            return entries.map(entry -> entry.getFileName().toString()).sorted()
-                    .map(name -> inside + "/lib/" + name).collect(Collectors.joining(File.pathSeparator));
+            return entries.sorted().map(Path::toString).collect(Collectors.joining(File.pathSeparator));
         } catch (IOException e) {
             throw new IllegalStateException("the Java runtime in " + installed + " is unreadable", e);
         }

@@ -9,14 +9,14 @@ import java.util.Map;
  *
  * @param command            the executable and its arguments, as the runtime sees them
  * @param taskRoot           the function's code on the host
- * @param runtimeRoot        the managed runtime's files on the host, or null
- * @param readOnly           host directories the runtime needs at their own paths (the JDK)
+ * @param readOnly           host directories the runtime needs at their own paths (the JDK, the managed runtime's
+ *                           files)
  * @param environment        the complete process environment (nothing is inherited from the server)
  * @param memoryMb           the function's memory
  * @param ephemeralStorageMb the size of its /tmp
  * @param outboundNetwork    whether it may reach the outside network
  */
-record LaunchPlan(List<String> command, Path taskRoot, Path runtimeRoot, List<Path> readOnly,
+record LaunchPlan(List<String> command, Path taskRoot, List<Path> readOnly,
                   Map<String, String> environment, int memoryMb, int ephemeralStorageMb, boolean outboundNetwork) {
     LaunchPlan {
         command = List.copyOf(command);

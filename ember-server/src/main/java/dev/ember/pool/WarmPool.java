@@ -14,6 +14,7 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 import java.util.function.Predicate;
 
 /**
@@ -81,37 +82,37 @@ public final class WarmPool implements AutoCloseable {
         return overrides.computeIfAbsent(name, ScalingPolicy::named);
     }
 
+    /**
+     * Tells {@code event} to the policy that drives {@code version} and, when that is another, to the server's, which
+     * ranks every idle environment under memory pressure.
+     */
+    private void tell(FunctionVersion version, Consumer<ScalingPolicy> event) {
+        ScalingPolicy own = policyOf(version);
+        event.accept(own);
+        if (own != policy) {
+            event.accept(policy);
+        }
+    }
+
     /** An invocation of {@code version} arrived (warm or cold). */
     public synchronized void arrived(FunctionVersion version) {
         String key = EnvironmentKey.of(version).functionKey();
         known.putIfAbsent(key, version);
         long now = clock.millis();
-        ScalingPolicy own = policyOf(version);
-        own.onArrival(key, now);
-        if (own != policy) {
-            policy.onArrival(key, now);
-        }
+        tell(version, p -> p.onArrival(key, now));
     }
 
     /** An invocation of {@code version} ended; {@code running} are still in flight. */
     public synchronized void ended(FunctionVersion version, int running) {
         String key = EnvironmentKey.of(version).functionKey();
         long now = clock.millis();
-        ScalingPolicy own = policyOf(version);
-        own.onEnd(key, now, running);
-        if (own != policy) {
-            policy.onEnd(key, now, running);
-        }
+        tell(version, p -> p.onEnd(key, now, running));
     }
 
     /** What a cold start of {@code version} took: the policy weighs it against the function's memory. */
     public synchronized void coldStartTook(FunctionVersion version, long millis) {
         String key = EnvironmentKey.of(version).functionKey();
-        ScalingPolicy own = policyOf(version);
-        own.profile(key, version.config().memoryMb(), millis);
-        if (own != policy) {
-            policy.profile(key, version.config().memoryMb(), millis);
-        }
+        tell(version, p -> p.profile(key, version.config().memoryMb(), millis));
     }
 
     /**

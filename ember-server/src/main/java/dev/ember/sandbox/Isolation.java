@@ -11,9 +11,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Function;
@@ -67,6 +69,8 @@ public final class Isolation implements AutoCloseable {
     private final boolean root;
     private final CgroupTree cgroups;
     private final Path rootfs;
+    /** Mount points made in {@link #rootfs} for directories shown at their own paths. */
+    private final Set<Path> mountPoints = new HashSet<>();
     private final boolean slirp;
     private final UidPool uids = new UidPool();
     private final Cleanups cleanups = new Cleanups();
@@ -128,14 +132,6 @@ public final class Isolation implements AutoCloseable {
     /** The task root as the runtime sees it. */
     public String taskRoot(Path hostTaskRoot) {
         return sandbox ? TASK_ROOT : hostTaskRoot.toString();
-    }
-
-    /**
-     * The runtime directory as the runtime sees it: the host's path, in a sandbox too, because the JVM's AOT cache of
-     * the managed Java runtime is only valid for its jars at the paths it was trained with.
-     */
-    public String runtimeRoot(Path hostRuntimeRoot) {
-        return hostRuntimeRoot.toString();
     }
 
     /**
@@ -255,6 +251,38 @@ public final class Isolation implements AutoCloseable {
     }
 
     /**
+     * Binds the host directory {@code dir} read-only at its own path. After {@code /tmp}, so that one under
+     * {@code /tmp} (a data directory there) is not hidden by the private tmpfs.
+     */
+    private void showAtOwnPath(List<String> command, Path dir) {
+        prepareMountPoint(dir);
+        // Directories bubblewrap makes on the way would be private to root (0700): readable ones, made first.
+        Path ancestor = Path.of("/");
+        for (Path name : dir) {
+            ancestor = ancestor.resolve(name);
+            if (!ancestor.equals(Path.of("/tmp"))) {
+                command.addAll(List.of("--perms", "0755", "--dir", ancestor.toString()));
+            }
+        }
+        command.addAll(List.of("--ro-bind", dir.toString(), dir.toString()));
+    }
+
+    /**
+     * Makes the directory {@code path} in the read-only root, once per path: bubblewrap cannot make a mount point
+     * there. The directories on the way show nothing of the host.
+     */
+    private synchronized void prepareMountPoint(Path path) {
+        if (!mountPoints.contains(path)) {
+            try {
+                Files.createDirectories(rootfs.resolve(path.toString().substring(1)));
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            mountPoints.add(path);
+        }
+    }
+
+    /**
      * As root: {@code sh -c WRAPPER} (joins the control groups, sets the rlimits, execs) then bubblewrap, then setpriv
      * inside the sandbox to drop to the environment's own user id with no capabilities. Without root: bubblewrap in
      * a user namespace of its own, and the wrapper inside it: a per-user process limit set <em>before</em> the user
@@ -277,31 +305,13 @@ public final class Isolation implements AutoCloseable {
                 "--hostname", "localhost", "--die-with-parent", "--new-session",
                 "--ro-bind", rootfs.toString(), "/",
                 "--ro-bind", "/usr", "/usr"));
-        for (Path dir : spec.readOnly()) {
-            if (!dir.startsWith("/usr")) {
-                command.addAll(List.of("--ro-bind", dir.toString(), dir.toString()));
-            }
-        }
         command.addAll(List.of("--ro-bind", spec.taskRoot().toString(), TASK_ROOT));
         command.addAll(List.of("--size", Long.toString((long) spec.ephemeralStorageMb() << 20), "--perms", "1777",
                 "--tmpfs", "/tmp", "--proc", "/proc"));
-        if (spec.runtimeRoot() != null) {
-            // After /tmp: a data directory under /tmp must not be hidden by the private one. The read-only root needs
-            // the mount point; the directories on the way show nothing of the host.
-            try {
-                Files.createDirectories(rootfs.resolve(spec.runtimeRoot().toString().substring(1)));
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
+        for (Path dir : spec.readOnly()) {
+            if (!dir.startsWith("/usr")) { // shown with /usr already
+                showAtOwnPath(command, dir);
             }
-            // Directories bubblewrap makes on the way would be private to root (0700): readable ones, made first.
-            Path ancestor = Path.of("/");
-            for (Path name : spec.runtimeRoot()) {
-                ancestor = ancestor.resolve(name);
-                if (!ancestor.equals(Path.of("/tmp"))) {
-                    command.addAll(List.of("--perms", "0755", "--dir", ancestor.toString()));
-                }
-            }
-            command.addAll(List.of("--ro-bind", spec.runtimeRoot().toString(), spec.runtimeRoot().toString()));
         }
         for (String device : Rootfs.DEVICES) {
             command.addAll(List.of("--dev-bind", "/dev/" + device, "/dev/" + device));

@@ -15,7 +15,7 @@ import java.util.Objects;
  * @param port             the port; 0 picks a free one
  * @param dataDir          the embedded store (SQLite, code blobs, logs)
  * @param concurrencyLimit the account concurrency limit: in-flight invocations across all functions
- * @param keepAlive        how long an idle environment is kept (the fixed policy until the policy engine)
+ * @param keepAlive        how long the {@code fixed} policy keeps an idle environment, when it is the server's
  * @param initTimeout      how long an environment may take to initialise (Lambda: 10 s)
  * @param arns             the region and account in the ARNs Ember hands out
  * @param clock            the time every keep-alive and log stamp is measured on; tests pass one they move

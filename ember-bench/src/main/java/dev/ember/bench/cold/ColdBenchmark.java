@@ -72,18 +72,22 @@ public final class ColdBenchmark {
             // First, while this JVM's own JIT is still warming up: a disadvantage, if any, for the series without.
             System.setProperty(JavaAotCache.DISABLED_PROPERTY, "true");
             try {
-                series.add(new Series("emberWithoutAotCache", measure(true)));
+                series.add(new Series("emberWithoutAotCache", coldStarts(true)));
             } finally {
                 System.clearProperty(JavaAotCache.DISABLED_PROPERTY);
             }
         }
-        series.add(new Series("ember", measure(true)));
-        series.add(new Series("emberUnsandboxed", measure(false)));
+        series.add(new Series("ember", coldStarts(true)));
+        series.add(new Series("emberUnsandboxed", coldStarts(false)));
         series.add(new Series(runtime.equals("java25") ? "bareJava" : "bareBash", bare()));
         return series;
     }
 
-    private double[] measure(boolean sandbox) throws Exception {
+    /**
+     * Cold starts on a server that sandboxes environments or starts plain processes, in ms, sorted. A runtime
+     * started with the server's AOT cache, for java25, unless {@link JavaAotCache#DISABLED_PROPERTY} is set.
+     */
+    public double[] coldStarts(boolean sandbox) throws Exception {
         Path dataDir = Files.createTempDirectory("ember-bench-cold");
         try (EmberServer server = EmberServer.start(ServerOptions.defaults().withPort(0).withDataDir(dataDir)
                 .withSandbox(sandbox))) {
