@@ -4,6 +4,7 @@ import static dev.ember.api.Exchanges.sendJson;
 
 import dev.ember.invoke.Invoker;
 import dev.ember.lambda.FunctionRef;
+import dev.ember.pool.StemCells;
 import io.helidon.http.Status;
 import io.helidon.webserver.http.HttpRules;
 import io.helidon.webserver.http.HttpService;
@@ -32,7 +33,22 @@ final class ScalingApi implements HttpService {
     private void memory(ServerRequest req, ServerResponse res) {
         Invoker.Memory memory = invoker.memory();
         sendJson(res, Status.OK_200, Map.of("BudgetMb", memory.budgetMb(), "UsedMb", memory.usedMb(),
-                "IdleEnvironments", memory.idleEnvironments()));
+                "IdleEnvironments", memory.idleEnvironments(),
+                "StemCells", memory.stemCells().stream().map(ScalingApi::cells).toList()));
+    }
+
+    private static Map<String, Object> cells(StemCells.Report cells) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("Kind", cells.kind());
+        body.put("Booted", cells.booted());
+        body.put("Booting", cells.booting());
+        body.put("Target", cells.target());
+        body.put("HeldMb", cells.heldMb());
+        body.put("ResidentMb", cells.residentMb());
+        body.put("Explanation", cells.explanation());
+        body.put("ColdStarts", cells.coldStarts());
+        body.put("Served", cells.served());
+        return body;
     }
 
     private void scaling(ServerRequest req, ServerResponse res) {
@@ -49,6 +65,9 @@ final class ScalingApi implements HttpService {
             body.put("NextPrewarm", report.scaling().nextPrewarm().toString());
         }
         body.put("Explanation", report.scaling().explanation());
+        if (report.cells() != null) {
+            body.put("StemCells", cells(report.cells()));
+        }
         sendJson(res, Status.OK_200, body);
     }
 }

@@ -4,11 +4,13 @@ import dev.ember.lambda.Arns;
 import dev.ember.lambda.LambdaException;
 import dev.ember.pool.EnvironmentFactory;
 import dev.ember.pool.MemoryBudget;
+import dev.ember.pool.StemCells;
 import dev.ember.pool.WarmPool;
 import dev.ember.registry.FunctionRegistry;
 import dev.ember.telemetry.FunctionLogs;
 import java.time.Duration;
 import java.time.InstantSource;
+import java.util.List;
 
 /** Runs invocations: resolves the qualifier, admits the request, and runs it in an execution environment. */
 public interface Invoker extends AutoCloseable {
@@ -52,8 +54,9 @@ public interface Invoker extends AutoCloseable {
      * @param version  the function version resolved from the qualifier
      * @param running  its invocations in flight
      * @param scaling  the pool's and policy's view
+     * @param cells    the stem cells its cold starts draw on, or null when it cannot start from one
      */
-    record ScalingReport(String version, int running, WarmPool.Scaling scaling) {
+    record ScalingReport(String version, int running, WarmPool.Scaling scaling, StemCells.Report cells) {
     }
 
     /** The memory environments hold now, against the host's budget. */
@@ -63,8 +66,9 @@ public interface Invoker extends AutoCloseable {
      * @param budgetMb         what environments may hold together
      * @param usedMb           what they hold now (busy, idle and starting, by MemorySize)
      * @param idleEnvironments how many are idle
+     * @param stemCells        the stem cells of every kind seen (their memory is in {@code usedMb})
      */
-    record Memory(long budgetMb, long usedMb, int idleEnvironments) {
+    record Memory(long budgetMb, long usedMb, int idleEnvironments, List<StemCells.Report> stemCells) {
     }
 
     /** How far the environments of a provisioned concurrency configuration are allocated. */

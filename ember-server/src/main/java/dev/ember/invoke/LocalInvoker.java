@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ember.lambda.Arns;
 import dev.ember.lambda.ErrorType;
 import dev.ember.lambda.LambdaException;
+import dev.ember.pool.CellKind;
 import dev.ember.pool.EnvironmentFactory;
 import dev.ember.pool.EnvironmentKey;
 import dev.ember.pool.EnvironmentOutcome;
@@ -12,6 +13,7 @@ import dev.ember.pool.EnvironmentStartException;
 import dev.ember.pool.ExecutionEnvironment;
 import dev.ember.pool.LogTail;
 import dev.ember.pool.MemoryBudget;
+import dev.ember.pool.StemCells;
 import dev.ember.pool.WarmPool;
 import dev.ember.registry.Alias;
 import dev.ember.registry.FunctionRegistry;
@@ -45,8 +47,11 @@ final class LocalInvoker implements Invoker {
     /** Environments started for one function per round: a forecast never floods the host at once. */
     private static final int MAX_STARTS_PER_ROUND = 16;
 
+    private static final System.Logger LOG = System.getLogger(LocalInvoker.class.getName());
+
     private final FunctionRegistry registry;
     private final EnvironmentFactory environments;
+    private final StemCells cells;
     private final WarmPool pool;
     private final FunctionLogs logs;
     private final ConcurrencyControls concurrency;
@@ -80,6 +85,7 @@ final class LocalInvoker implements Invoker {
         this.initTimeout = initTimeout;
         this.provisioned = provisioned;
         this.budget = budget;
+        this.cells = new StemCells(environments, budget, clock);
         registry.addListener((name, deleted) -> pool.evictStale(name, this::isStale));
     }
 
@@ -107,6 +113,8 @@ final class LocalInvoker implements Invoker {
         } finally {
             pool.ended(version, inFlight.decrementAndGet());
             concurrency.release(slot);
+            // After the answer, not beside it: a cell booting would take the CPU a cold start runs on.
+            cells.replenish(version);
         }
     }
 
@@ -119,26 +127,42 @@ final class LocalInvoker implements Invoker {
         Duration initDuration = null;
         if (environment == null) {
             int memoryMb = version.config().memoryMb();
-            if (!pool.makeRoom(budget, memoryMb)) {
-                return new InvocationResult.Throttled(requestId, MEMORY_BUDGET, ("Rate Exceeded. Ember's memory "
-                        + "budget of %d MB is held by running and provisioned environments (%d MB in use); a new "
-                        + "environment of %s needs %d MB").formatted(budget.capacityMb(), budget.usedMb(), name,
-                        memoryMb));
-            }
             long initStarted = System.nanoTime();
             long initStartedAt = clock.millis();
+            EnvironmentOutcome failure = null;
             try {
-                environment = environments.start(version, line -> logs.append(name, line), false,
-                        () -> budget.release(memoryMb));
+                environment = fromStemCell(version, tail);
+                if (environment != null) {
+                    failure = environment.awaitReady(initTimeout);
+                    if (failure != null && !environment.specialised()) {
+                        // The cell died before it became the function's (awaitReady destroyed it): as if it had
+                        // never been there.
+                        LOG.log(System.Logger.Level.WARNING, "A stem cell failed while specialising for {0} ({1}); "
+                                + "starting it normally", name, failure);
+                        environment = null;
+                        failure = null;
+                    }
+                }
+                if (environment == null) {
+                    if (!pool.makeRoom(budget, memoryMb)
+                            && !(cells.yieldMemory(memoryMb) && pool.makeRoom(budget, memoryMb))) {
+                        return new InvocationResult.Throttled(requestId, MEMORY_BUDGET, ("Rate Exceeded. Ember's "
+                                + "memory budget of %d MB is held by running and provisioned environments (%d MB in "
+                                + "use); a new environment of %s needs %d MB").formatted(budget.capacityMb(),
+                                budget.usedMb(), name, memoryMb));
+                    }
+                    environment = environments.start(version, line -> logs.append(name, line), false,
+                            () -> budget.release(memoryMb));
+                    track(environment);
+                    environment.attachTail(tail);
+                    failure = environment.awaitReady(initTimeout);
+                }
             } catch (EnvironmentStartException e) {
                 log.platform("INIT_REPORT Init Duration: 0.00 ms\tPhase: init\tStatus: error\tError Type: "
                         + e.errorType());
                 return functionError(requestId, version, e.errorType(),
                         "RequestId: " + requestId + " Error: " + e.getMessage(), log);
             }
-            track(environment);
-            environment.attachTail(tail);
-            EnvironmentOutcome failure = environment.awaitReady(initTimeout);
             if (failure != null) {
                 return initFailed(requestId, version, failure, initStarted, log);
             }
@@ -155,6 +179,16 @@ final class LocalInvoker implements Invoker {
             environment.destroy();
             throw e;
         }
+    }
+
+    /** A stem cell specialised for {@code version}, its init under way, or null when there is none. */
+    private ExecutionEnvironment fromStemCell(FunctionVersion version, LogTail tail) {
+        ExecutionEnvironment environment = cells.specialise(version, line -> logs.append(version.name(), line));
+        if (environment != null) {
+            track(environment);
+            environment.attachTail(tail);
+        }
+        return environment;
     }
 
     /** Remembers a new environment for {@link #close()}, forgetting those destroyed meanwhile. */
@@ -324,7 +358,8 @@ final class LocalInvoker implements Invoker {
     public ScalingReport scaling(String functionName, String qualifier) {
         FunctionVersion version = registry.get(functionName, qualifier);
         AtomicInteger inFlight = running.get(EnvironmentKey.of(version).functionKey());
-        return new ScalingReport(version.version(), inFlight == null ? 0 : inFlight.get(), pool.scaling(version));
+        return new ScalingReport(version.version(), inFlight == null ? 0 : inFlight.get(), pool.scaling(version),
+                CellKind.of(version.config()).map(kind -> cells.report(kind).getFirst()).orElse(null));
     }
 
     /**
@@ -337,6 +372,7 @@ final class LocalInvoker implements Invoker {
         if (closed) {
             return;
         }
+        cells.scale();
         for (WarmPool.Prewarm prewarm : pool.duePrewarms()) {
             startAhead(prewarm.version(), prewarm.keep());
         }
@@ -473,7 +509,7 @@ final class LocalInvoker implements Invoker {
 
     @Override
     public Memory memory() {
-        return new Memory(budget.capacityMb(), budget.usedMb(), pool.idleCount());
+        return new Memory(budget.capacityMb(), budget.usedMb(), pool.idleCount(), cells.report(null));
     }
 
     @Override
@@ -511,6 +547,7 @@ final class LocalInvoker implements Invoker {
     @Override
     public void close() {
         closed = true;
+        cells.close();
         pool.close();
         live.forEach(ExecutionEnvironment::destroy);
     }

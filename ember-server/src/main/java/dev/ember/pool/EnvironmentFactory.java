@@ -41,6 +41,9 @@ public final class EnvironmentFactory {
     private final Path javaRuntime;
     private final String javaRuntimeClasspath;
     private final JavaAotCache aotCache;
+    /** Stem cells' task roots, one directory each: empty until a function's code is linked in. */
+    private final Path cellDirectory;
+    private static final System.Logger LOG = System.getLogger(EnvironmentFactory.class.getName());
 
     /**
      * @param isolation        how environments are confined
@@ -59,6 +62,8 @@ public final class EnvironmentFactory {
         try {
             Files.createDirectories(runDirectory);
             Orphans.reap(runDirectory);
+            this.cellDirectory = runDirectory.resolve("cells");
+            Files.createDirectories(cellDirectory);
             this.javaRuntime = JavaRuntimeFiles.install(runtimeDirectory.resolve("java"));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -84,7 +89,7 @@ public final class EnvironmentFactory {
         Path taskRoot = registry.codeDirectory(version.code());
         LaunchPlan plan;
         try {
-            plan = plan(version, taskRoot, id, provisioned);
+            plan = plan(version, taskRoot, taskRoot, id, provisioned);
         } catch (RuntimeException e) {
             whenGone.run();
             throw e;
@@ -92,7 +97,109 @@ public final class EnvironmentFactory {
         return ExecutionEnvironment.start(id, version, isolation, plan, runDirectory, log, provisioned, whenGone);
     }
 
-    private LaunchPlan plan(FunctionVersion version, Path taskRoot, String id, boolean provisioned) {
+    /**
+     * Starts a stem cell of {@code kind}: sandboxed with the kind's limits, its runtime booting with no function's
+     * code or variables (an empty task root), waiting to be {@linkplain #specialise specialised}.
+     *
+     * @param whenGone run once when the cell is gone, specialised or not, also when it cannot be started
+     * @throws EnvironmentStartException when the runtime cannot be started
+     */
+    ExecutionEnvironment startCell(CellKind kind, Runnable whenGone) {
+        String id = HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextLong());
+        Path taskRoot = cellDirectory.resolve(id);
+        Runnable cleanUp = () -> {
+            try {
+                CodeLinks.delete(taskRoot);
+            } catch (IOException e) {
+                LOG.log(System.Logger.Level.WARNING, "Cannot remove the task root of stem cell " + id, e);
+            }
+            whenGone.run();
+        };
+        try {
+            Files.createDirectory(taskRoot);
+        } catch (IOException e) {
+            cleanUp.run();
+            throw new EnvironmentStartException("Runtime.Unknown", "cannot make a stem cell's task root: " + e);
+        }
+        String taskRootInside = isolation.taskRoot(taskRoot);
+        Map<String, String> env = new LinkedHashMap<>();
+        env.put("EMBER_STEM_CELL", "1");
+        env.put("LAMBDA_TASK_ROOT", taskRootInside);
+        env.put("TZ", ":UTC");
+        env.put("LANG", "en_US.UTF-8");
+        env.put("PATH", PATH);
+        List<String> command = new ArrayList<>();
+        List<Path> readOnly = new ArrayList<>(List.of(javaHome));
+        if (kind.family() == Runtime.Family.JAVA) {
+            readOnly.add(javaRuntime);
+            env.put("LAMBDA_RUNTIME_DIR", javaRuntime.toString());
+            command.addAll(javaCommand(kind.memoryMb()));
+        } else {
+            // The shell reads the function's command from its stdin, which the specialisation writes and closes.
+            command.addAll(List.of("/bin/sh", "-s"));
+        }
+        var plan = new LaunchPlan(command, taskRoot, readOnly, env, kind.memoryMb(), kind.ephemeralStorageMb(), false);
+        return ExecutionEnvironment.startCell(id, kind, isolation, plan, runDirectory, cleanUp);
+    }
+
+    /**
+     * Specialises {@code cell} into an environment of {@code version}: links the function's code into the cell's task
+     * root and hands its runtime the environment variables a normal start of the function would have had.
+     *
+     * @param log receives every line the runtime prints from now on
+     * @return false when the cell could not take it (its runtime is gone, or the code could not be linked): the
+     *         caller destroys it and starts the function normally
+     * @throws EnvironmentStartException when the function cannot start at all (no bootstrap): as on a normal start
+     */
+    boolean specialise(ExecutionEnvironment cell, FunctionVersion version, Consumer<String> log) {
+        Path code = registry.codeDirectory(version.code());
+        Path taskRoot = cellDirectory.resolve(cell.id());
+        LaunchPlan plan = plan(version, code, taskRoot, cell.id(), false);
+        try {
+            CodeLinks.link(code, taskRoot);
+        } catch (IOException e) {
+            LOG.log(System.Logger.Level.WARNING, "Cannot link the code of " + version.name() + " into stem cell "
+                    + cell.id() + "; starting it normally", e);
+            return false;
+        }
+        Map<String, String> env = new LinkedHashMap<>(plan.environment());
+        env.put("AWS_LAMBDA_RUNTIME_API", cell.runtimeApiAddress());
+        byte[] spec = version.config().runtime().family() == Runtime.Family.JAVA ? nulSeparated(env)
+                : shellSpecialisation(env, isolation.taskRoot(taskRoot));
+        return cell.specialise(version, log, spec);
+    }
+
+    /** {@code K=V\0...}: what the Java runtime's stem cell reads. */
+    private static byte[] nulSeparated(Map<String, String> env) {
+        StringBuilder spec = new StringBuilder();
+        env.forEach((name, value) -> spec.append(name).append('=').append(value).append('\0'));
+        return spec.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    }
+
+    /**
+     * What a {@code provided} stem cell's shell runs: says the rest of the output is the function's, then becomes the
+     * bootstrap with exactly the function's environment ({@code env -i}) and stdin from {@code /dev/null}, as a
+     * normal start.
+     */
+    private static byte[] shellSpecialisation(Map<String, String> env, String taskRoot) {
+        StringBuilder script = new StringBuilder("cd ").append(quote(taskRoot)).append(" || exit 120\n")
+                .append("echo '").append(ExecutionEnvironment.CELL_SPECIALISED).append("'\n")
+                .append("exec /usr/bin/env -i");
+        env.forEach((name, value) -> script.append(' ').append(quote(name + '=' + value)));
+        script.append(' ').append(quote(taskRoot + "/bootstrap")).append(" </dev/null\n");
+        return script.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    }
+
+    /** A word in single quotes for {@code sh}: every character literal, a quote as {@code '\''}. */
+    private static String quote(String word) {
+        return '\'' + word.replace("'", "'\\''") + '\'';
+    }
+
+    /**
+     * @param code     the function's code on the host, checked for a bootstrap
+     * @param taskRoot where the environment shows it from: {@code code} itself, or a stem cell's task root
+     */
+    private LaunchPlan plan(FunctionVersion version, Path code, Path taskRoot, String id, boolean provisioned) {
         FunctionConfig config = version.config();
         String taskRootInside = isolation.taskRoot(taskRoot);
         Map<String, String> env = new LinkedHashMap<>(config.environment());
@@ -115,15 +222,10 @@ public final class EnvironmentFactory {
         if (config.runtime().family() == Runtime.Family.JAVA) {
             readOnly.add(javaRuntime);
             env.put("LAMBDA_RUNTIME_DIR", javaRuntime.toString()); // shown at the same path in a sandbox
-            command.add(javaHome.resolve("bin/java").toString());
-            command.addAll(javaOptions(config.memoryMb()));
-            command.addAll(aotCache.options());
-            command.add("-cp");
-            command.add(javaRuntimeClasspath);
-            command.add(JAVA_RUNTIME_MAIN);
+            command.addAll(javaCommand(config.memoryMb()));
         } else {
             env.put("LAMBDA_RUNTIME_DIR", taskRootInside);
-            if (!Files.isRegularFile(taskRoot.resolve("bootstrap"))) {
+            if (!Files.isRegularFile(code.resolve("bootstrap"))) {
                 throw new EnvironmentStartException("Runtime.InvalidEntrypoint",
                         "Couldn't find valid bootstrap(s): [" + taskRootInside + "/bootstrap]");
             }
@@ -132,6 +234,17 @@ public final class EnvironmentFactory {
         boolean outbound = OUTBOUND.equals(config.environment().get(NETWORK_VARIABLE));
         return new LaunchPlan(command, taskRoot, readOnly, env, config.memoryMb(),
                 config.ephemeralStorageMb(), outbound);
+    }
+
+    private List<String> javaCommand(int memoryMb) {
+        List<String> command = new ArrayList<>();
+        command.add(javaHome.resolve("bin/java").toString());
+        command.addAll(javaOptions(memoryMb));
+        command.addAll(aotCache.options());
+        command.add("-cp");
+        command.add(javaRuntimeClasspath);
+        command.add(JAVA_RUNTIME_MAIN);
+        return command;
     }
 
     /**
@@ -144,7 +257,9 @@ public final class EnvironmentFactory {
         int heapMb = Math.max(64, memoryMb * 85 / 100);
         return List.of("-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xss512k",
                 "-XX:MaxHeapSize=" + heapMb + "m", "-XX:+ExitOnOutOfMemoryError",
-                "--enable-native-access=ALL-UNNAMED");
+                "--enable-native-access=ALL-UNNAMED",
+                // A stem cell replaces the JDK's view of its environment, as AWS's runtime interface client does.
+                "--add-opens", "java.base/java.util=ALL-UNNAMED");
     }
 
     private static String logStreamName(String version, String id) {

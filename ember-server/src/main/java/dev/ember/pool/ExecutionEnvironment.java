@@ -37,10 +37,34 @@ public final class ExecutionEnvironment {
     private static final int MAX_LINE_BYTES = 256 * 1024;
     private static final long DRAIN_LIMIT_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
 
+    /** The lines a stem cell of the managed Java runtime prints, as {@code dev.ember.runtime.java.StemCell} says. */
+    static final String CELL_BOOTED = "ember-stem-cell: booted";
+    static final String CELL_SPECIALISED = "ember-stem-cell: specialised";
+    private static final System.Logger LOG = System.getLogger(ExecutionEnvironment.class.getName());
+
     private final String id;
-    private final FunctionVersion version;
-    private final Consumer<String> log;
-    private final long startedNanos = System.nanoTime();
+    /** Null while it is a stem cell: set once, by {@link #specialise}. */
+    private volatile FunctionVersion version;
+    private volatile Consumer<String> log;
+    private final long launchedNanos = System.nanoTime();
+    /** When init started: at the launch, or for a stem cell when it was specialised. */
+    private volatile long startedNanos = launchedNanos;
+    /** What its runtime gets as {@code AWS_LAMBDA_RUNTIME_API}. */
+    String runtimeApiAddress() {
+        return runtimeApi.address();
+    }
+
+    /** The resident memory of its processes now, in MB (0 once destroyed). */
+    public long residentMb() {
+        Confinement confined = confinement;
+        return confined == null || destroyed.get() ? 0 : confined.residentBytes() >> 20;
+    }
+
+    /** The kind of stem cell it was started as, or null. */
+    private final CellKind cell;
+    /** While true, what the process prints is the stem cell's own, not a function's: it is not logged. */
+    private volatile boolean inCell;
+    private volatile long bootNanos = -1;
     private final CompletableFuture<EnvironmentOutcome> ready = new CompletableFuture<>();
     private final ReentrantLock outputLock = new ReentrantLock();
     /** Orders freezing (when the runtime waits for work) against thawing (when work is handed to it). */
@@ -67,10 +91,12 @@ public final class ExecutionEnvironment {
     private record Invocation(String requestId, CompletableFuture<EnvironmentOutcome> outcome) {
     }
 
-    private ExecutionEnvironment(String id, FunctionVersion version, Consumer<String> log, boolean provisioned,
-                                 Runnable whenGone) {
+    private ExecutionEnvironment(String id, FunctionVersion version, CellKind cell, Consumer<String> log,
+                                 boolean provisioned, Runnable whenGone) {
         this.id = id;
         this.version = version;
+        this.cell = cell;
+        this.inCell = cell != null;
         this.log = log;
         this.provisioned = provisioned;
         this.whenGone = new AtomicReference<>(whenGone);
@@ -88,7 +114,26 @@ public final class ExecutionEnvironment {
     static ExecutionEnvironment start(String id, FunctionVersion version, Isolation isolation, LaunchPlan plan,
                                       Path runDirectory, Consumer<String> log, boolean provisioned,
                                       Runnable whenGone) {
-        var environment = new ExecutionEnvironment(id, version, log, provisioned, whenGone);
+        return launched(new ExecutionEnvironment(id, version, null, log, provisioned, whenGone), isolation, plan,
+                runDirectory);
+    }
+
+    /**
+     * Starts a stem cell of {@code kind}: a runtime sandboxed and booting for no function yet, waiting on its stdin
+     * for {@link #specialise}. What it prints until then is not any function's and is not logged.
+     *
+     * @param whenGone run once when it is destroyed or its runtime exits, also when it fails to start, and also
+     *                 after it was specialised
+     * @throws EnvironmentStartException when the process cannot be started
+     */
+    static ExecutionEnvironment startCell(String id, CellKind kind, Isolation isolation, LaunchPlan plan,
+                                          Path runDirectory, Runnable whenGone) {
+        return launched(new ExecutionEnvironment(id, null, kind, line -> { }, false, whenGone), isolation, plan,
+                runDirectory);
+    }
+
+    private static ExecutionEnvironment launched(ExecutionEnvironment environment, Isolation isolation,
+                                                 LaunchPlan plan, Path runDirectory) {
         try {
             environment.launch(isolation, plan, runDirectory);
         } catch (RuntimeException e) {
@@ -110,7 +155,8 @@ public final class ExecutionEnvironment {
         // A platform thread: reads of a pipe block their carrier, so a virtual thread would gain nothing.
         Thread.ofPlatform().daemon().name("env-output-" + id).stackSize(256 * 1024).start(this::pumpOutput);
         var spec = new LaunchSpec(id, plan.command(), plan.environment(), plan.taskRoot(),
-                plan.readOnly(), output.path(), plan.memoryMb(), plan.ephemeralStorageMb(), plan.outboundNetwork());
+                plan.readOnly(), output.path(), plan.memoryMb(), plan.ephemeralStorageMb(), plan.outboundNetwork(),
+                cell != null);
         try {
             confinement = isolation.launch(spec, address -> {
                 runtimeApi = RuntimeApiServer.start(address, new RuntimeCalls());
@@ -137,6 +183,51 @@ public final class ExecutionEnvironment {
     /** The function version it runs. */
     public FunctionVersion version() {
         return version;
+    }
+
+    /** The kind of stem cell it was started as, or null when it was started for its function. */
+    CellKind cell() {
+        return cell;
+    }
+
+    /** Whether its runtime has booted (a stem cell of the Java runtime says so; anything else is at once). */
+    boolean booted() {
+        return cell == null || cell.family() != dev.ember.registry.Runtime.Family.JAVA || bootNanos >= 0;
+    }
+
+    /** How long its stem cell took to boot, or -1 while booting. */
+    long bootMillis() {
+        return bootNanos < 0 ? -1 : bootNanos / 1_000_000;
+    }
+
+    /**
+     * Makes this stem cell an environment of {@code version}: hands the runtime {@code spec} (the function's
+     * environment, in the form its runtime reads) on its stdin, and starts its init clock. The function's code must be
+     * in its task root already. Specialised cells are never cells again.
+     *
+     * @return false when the runtime could not be told (it is gone): the caller starts the function normally
+     */
+    boolean specialise(FunctionVersion function, Consumer<String> functionLog, byte[] spec) {
+        if (cell == null || version != null) {
+            throw new IllegalStateException(this + " is not a stem cell");
+        }
+        this.log = functionLog;
+        this.version = function;
+        startedNanos = System.nanoTime();
+        try (var stdin = process.getOutputStream()) {
+            stdin.write(spec);
+        } catch (IOException e) {
+            return false;
+        }
+        return true;
+    }
+
+    /**
+     * Whether a stem cell's runtime took the function's environment and went on as the function's (it said so on its
+     * output). An init that fails before that is the cell's failure, not the function's. True for other environments.
+     */
+    public boolean specialised() {
+        return !inCell;
     }
 
     /** Tells the confinement, once, that init is over (its CPU share drops to the function's). */
@@ -268,7 +359,9 @@ public final class ExecutionEnvironment {
 
     @Override
     public String toString() {
-        return "ExecutionEnvironment[" + id + ", " + version.name() + ':' + version.version() + ']';
+        FunctionVersion function = version;
+        return "ExecutionEnvironment[" + id + ", " + (function == null ? "stem cell " + cell.name()
+                : function.name() + ':' + function.version()) + ']';
     }
 
     /**
@@ -405,6 +498,15 @@ public final class ExecutionEnvironment {
         pending.reset();
         if (!line.isEmpty() && line.charAt(line.length() - 1) == '\r') {
             line = line.substring(0, line.length() - 1);
+        }
+        if (inCell) {
+            // Only the runtime's own code runs before the function's environment arrives: these lines are Ember's.
+            switch (line) {
+                case CELL_BOOTED -> bootNanos = System.nanoTime() - launchedNanos;
+                case CELL_SPECIALISED -> inCell = false;
+                default -> LOG.log(System.Logger.Level.DEBUG, "stem cell {0}: {1}", id, line);
+            }
+            return;
         }
         try {
             log.accept(line);

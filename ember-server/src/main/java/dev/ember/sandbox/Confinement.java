@@ -21,6 +21,14 @@ public sealed interface Confinement permits Sandboxed, Unconfined {
     /** The peak memory use so far, in bytes: of the control group when sandboxed, else of the processes. */
     long maxMemoryUsedBytes();
 
+    /**
+     * The resident memory of every process of the environment now, in bytes (their {@code VmRSS}; pages shared
+     * between them, such as the JDK's mapped class data, counted once per process): what an idle environment costs.
+     */
+    default long residentBytes() {
+        return ProcessTreeMemory.residentBytes(process());
+    }
+
     /** Whether the environment's memory limit got a process of it killed. */
     boolean outOfMemory();
 

@@ -348,7 +348,8 @@ public final class Isolation implements AutoCloseable {
                 .directory(workingDirectory.toFile())
                 .redirectOutput(spec.output().toFile())
                 .redirectErrorStream(true)
-                .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
+                .redirectInput(spec.stdinPipe() ? ProcessBuilder.Redirect.PIPE
+                        : ProcessBuilder.Redirect.from(new File("/dev/null")));
         Map<String, String> environment = builder.environment();
         environment.clear();
         environment.putAll(new HashMap<>(spec.environment()));

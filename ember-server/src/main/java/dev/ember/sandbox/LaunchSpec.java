@@ -18,10 +18,12 @@ import java.util.Objects;
  * @param memoryMb           the function's memory, which caps the environment and sets its CPU share
  * @param ephemeralStorageMb the size of its {@code /tmp}
  * @param outboundNetwork    whether it may open connections to the outside (never to the host's loopback)
+ * @param stdinPipe          whether its stdin is a pipe from the server ({@link Process#getOutputStream()}: how a
+ *                           stem cell is specialised), else {@code /dev/null}
  */
 public record LaunchSpec(String id, List<String> command, Map<String, String> environment, Path taskRoot,
                          List<Path> readOnly, Path output, int memoryMb, int ephemeralStorageMb,
-                         boolean outboundNetwork) {
+                         boolean outboundNetwork, boolean stdinPipe) {
     public LaunchSpec {
         Objects.requireNonNull(id, "id");
         Objects.requireNonNull(taskRoot, "taskRoot");

@@ -54,11 +54,24 @@ final class ProcessTreeMemory implements AutoCloseable {
         }
     }
 
+    /** The resident memory of {@code process} and its descendants now, in bytes. */
+    static long residentBytes(Process process) {
+        long kb = statusKb(process.pid(), "VmRSS:");
+        for (ProcessHandle child : process.descendants().toList()) {
+            kb += statusKb(child.pid(), "VmRSS:");
+        }
+        return kb * 1024;
+    }
+
     private static long peakResidentKb(long pid) {
+        return statusKb(pid, "VmHWM:");
+    }
+
+    private static long statusKb(long pid, String field) {
         try {
             for (String line : Files.readAllLines(Path.of("/proc", Long.toString(pid), "status"))) {
-                if (line.startsWith("VmHWM:")) {
-                    return Long.parseLong(line.substring(6).replace("kB", "").trim());
+                if (line.startsWith(field)) {
+                    return Long.parseLong(line.substring(field.length()).replace("kB", "").trim());
                 }
             }
         } catch (IOException | RuntimeException e) {

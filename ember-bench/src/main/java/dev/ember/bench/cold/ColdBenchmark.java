@@ -3,6 +3,7 @@ package dev.ember.bench.cold;
 import dev.ember.bench.BenchFunctions;
 import dev.ember.pool.EnvironmentFactory;
 import dev.ember.pool.JavaAotCache;
+import dev.ember.pool.StemCells;
 import dev.ember.server.EmberServer;
 import dev.ember.server.ServerOptions;
 import java.io.IOException;
@@ -65,17 +66,26 @@ public final class ColdBenchmark {
         }
     }
 
-    /** The server's cold starts (sandboxed, then plain processes) and the bare process, in the same run. */
+    /**
+     * The server's cold starts and the bare process, in the same run: sandboxed with stem cells (the default), without
+     * them, for java25 also without them and without the AOT cache; plain processes with stem cells.
+     */
     public List<Series> coldStarts() throws Exception {
         List<Series> series = new ArrayList<>();
-        if (runtime.equals("java25")) {
-            // First, while this JVM's own JIT is still warming up: a disadvantage, if any, for the series without.
-            System.setProperty(JavaAotCache.DISABLED_PROPERTY, "true");
-            try {
-                series.add(new Series("emberWithoutAotCache", coldStarts(true)));
-            } finally {
-                System.clearProperty(JavaAotCache.DISABLED_PROPERTY);
+        // First, while this JVM's own JIT is still warming up: a disadvantage, if any, for the series without.
+        System.setProperty(StemCells.DISABLED_PROPERTY, "true");
+        try {
+            if (runtime.equals("java25")) {
+                System.setProperty(JavaAotCache.DISABLED_PROPERTY, "true");
+                try {
+                    series.add(new Series("emberWithoutStemCellsOrAotCache", coldStarts(true)));
+                } finally {
+                    System.clearProperty(JavaAotCache.DISABLED_PROPERTY);
+                }
             }
+            series.add(new Series("emberWithoutStemCells", coldStarts(true)));
+        } finally {
+            System.clearProperty(StemCells.DISABLED_PROPERTY);
         }
         series.add(new Series("ember", coldStarts(true)));
         series.add(new Series("emberUnsandboxed", coldStarts(false)));
@@ -104,6 +114,7 @@ public final class ColdBenchmark {
                 send(HttpRequest.newBuilder(configuration).PUT(HttpRequest.BodyPublishers.ofString(
                         "{\"Description\":\"cold start " + i + "\"}")).build());
                 LockSupport.parkNanos(20_000_000); // lets the retired environment's teardown finish first
+                awaitStemCell(endpoint);
                 long started = System.nanoTime();
                 send(HttpRequest.newBuilder(invoke).POST(HttpRequest.BodyPublishers.ofString("{}")).build());
                 if (i >= 0) {
@@ -113,6 +124,27 @@ public final class ColdBenchmark {
             Arrays.sort(latencies);
             return latencies;
         }
+    }
+
+    /**
+     * With stem cells, waits until the cell that replaces the one the last cold start took has booted: cold starts
+     * that come no faster than cells boot (the boot time is what {@code ./ember info} shows the policy measuring).
+     */
+    private void awaitStemCell(URI endpoint) throws IOException, InterruptedException {
+        if (Boolean.getBoolean(StemCells.DISABLED_PROPERTY)) {
+            return;
+        }
+        URI memory = endpoint.resolve("/ember/v1/memory");
+        for (int i = 0; i < 1000; i++) {
+            HttpResponse<String> response = client.send(HttpRequest.newBuilder(memory).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            // The first cold start of a server finds no cell: it makes the kind's first.
+            if (response.body().contains("\"StemCells\":[]") || response.body().matches(".*\"Booted\":[1-9].*")) {
+                return;
+            }
+            Thread.sleep(10);
+        }
+        throw new IllegalStateException("no stem cell booted within 10 s: " + memory);
     }
 
     /**

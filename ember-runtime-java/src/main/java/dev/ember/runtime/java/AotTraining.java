@@ -9,6 +9,7 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -27,11 +28,21 @@ public final class AotTraining {
     private AotTraining() {
     }
 
-    /** A handler like a user's: a JSON object in, one out, a log line. */
+    /**
+     * A handler like a user's: a JSON object in, one out, a log line. The answers take the shapes handlers return
+     * most (an immutable {@code Map.of}, a mutable map, lists, a bean), so that their serializers are made and
+     * compiled here and not in a function's first invocation.
+     */
     public static final class Handler implements RequestHandler<Map<String, Object>, Map<String, Object>> {
+        private int calls;
+
         @Override
         public Map<String, Object> handleRequest(Map<String, Object> input, Context context) {
             context.getLogger().log("training " + context.getAwsRequestId());
+            if (calls++ % 2 == 0) {
+                return Map.of("message", "Hello, " + input.get("name") + "!", "values", List.of(1, 2, 3),
+                        "bean", new Sample(context.getFunctionName(), context.getRemainingTimeInMillis()));
+            }
             Map<String, Object> output = new LinkedHashMap<>(input);
             output.put("remaining", context.getRemainingTimeInMillis() > 0);
             output.put("function", context.getFunctionName());
@@ -39,7 +50,30 @@ public final class AotTraining {
         }
     }
 
-    public static void main(String[] args) throws IOException {
+    /** A bean in an answer, serialized through its getters as a user's would be. */
+    public static final class Sample {
+        private final String name;
+        private final long remainingMillis;
+
+        Sample(String name, long remainingMillis) {
+            this.name = name;
+            this.remainingMillis = remainingMillis;
+        }
+
+        public String getName() {
+            return name;
+        }
+
+        public long getRemainingMillis() {
+            return remainingMillis;
+        }
+    }
+
+    /**
+     * A Runtime API on the loopback interface that hands out {@code rounds} events like a user's, with every header
+     * Lambda sends, and accepts any answer; the next {@code GET /next} after the last runs {@code afterLast}.
+     */
+    static HttpServer fakeRuntimeApi(int rounds, Runnable afterLast) throws IOException {
         HttpServer api = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
         AtomicInteger served = new AtomicInteger();
         byte[] event = "{\"name\":\"training\",\"values\":[1,2,3],\"nested\":{\"ok\":true}}"
@@ -48,8 +82,8 @@ public final class AotTraining {
             exchange.getRequestBody().readAllBytes();
             if (exchange.getRequestURI().getPath().endsWith("/next")) {
                 int round = served.incrementAndGet();
-                if (round > ROUNDS) {
-                    System.exit(0); // the JVM writes the cache as it exits
+                if (round > rounds) {
+                    afterLast.run();
                 }
                 var headers = exchange.getResponseHeaders();
                 headers.add("Lambda-Runtime-Aws-Request-Id", "training-" + round);
@@ -65,6 +99,16 @@ public final class AotTraining {
             exchange.close();
         });
         api.start();
+        return api;
+    }
+
+    /** {@code host:port} of {@code api}, as {@code AWS_LAMBDA_RUNTIME_API}. */
+    static String address(HttpServer api) {
+        return "127.0.0.1:" + api.getAddress().getPort();
+    }
+
+    public static void main(String[] args) throws IOException {
+        HttpServer api = fakeRuntimeApi(ROUNDS, () -> System.exit(0)); // the JVM writes the cache as it exits
         var taskRoot = Files.createTempDirectory("ember-aot-training");
         taskRoot.toFile().deleteOnExit();
         Thread.setDefaultUncaughtExceptionHandler((thread, failure) -> {
@@ -72,7 +116,7 @@ public final class AotTraining {
             System.exit(1); // the Runtime API's thread would keep a failed training alive
         });
         RuntimeMain.run(Map.of(
-                "AWS_LAMBDA_RUNTIME_API", "127.0.0.1:" + api.getAddress().getPort(),
+                "AWS_LAMBDA_RUNTIME_API", address(api),
                 "_HANDLER", Handler.class.getName() + "::handleRequest",
                 "LAMBDA_TASK_ROOT", taskRoot.toString(),
                 "AWS_LAMBDA_FUNCTION_NAME", "training",

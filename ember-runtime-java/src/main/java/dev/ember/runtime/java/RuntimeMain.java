@@ -19,7 +19,8 @@ import java.util.Map;
  * entry: that would put the working directory, the task root, on the system class path, and the function's
  * classes would load there, without its {@code lib/*.jar}.
  *
- * <p>It loads the handler (the function's init phase), then serves invocations one after another until the
+ * <p>Started as a stem cell ({@link StemCell}), it first boots and waits for the function's environment on stdin.
+ * It loads the handler (the function's init phase), then serves invocations one after another until the
  * process is killed: {@code GET /invocation/next}, run the handler, {@code POST} the response or the error.
  * If the handler cannot be loaded it posts {@code /init/error} and exits with status 1.
  */
@@ -37,6 +38,13 @@ public final class RuntimeMain {
      * @param args ignored; the handler comes from {@code _HANDLER}
      */
     public static void main(String[] args) {
+        if (StemCell.isStemCell()) {
+            try {
+                StemCell.specialise(System.in, System.out);
+            } catch (IOException e) {
+                exit("stem cell not specialised: " + e.getMessage());
+            }
+        }
         run(System.getenv());
     }
 
@@ -57,7 +65,7 @@ public final class RuntimeMain {
         StdoutLogger logger = new StdoutLogger(stdout);
         try {
             FunctionHandler handler = init(function, client, logger);
-            serve(function, handler, client, logger);
+            serve(function, handler, client, logger, Long.MAX_VALUE);
         } catch (IOException e) {
             exit("lost the Runtime API at " + function.runtimeApi() + ": " + e);
         }
@@ -85,9 +93,10 @@ public final class RuntimeMain {
         }
     }
 
-    private static void serve(FunctionEnvironment function, FunctionHandler handler, RuntimeApiClient client,
-            StdoutLogger logger) throws IOException {
-        while (true) {
+    /** Serves {@code rounds} invocations (a runtime: all there will be; a stem cell's warm-up: a few). */
+    static void serve(FunctionEnvironment function, FunctionHandler handler, RuntimeApiClient client,
+            StdoutLogger logger, long rounds) throws IOException {
+        for (long round = 0; round < rounds; round++) {
             Invocation invocation = client.next();
             if (invocation.traceId() == null) {
                 System.clearProperty(TRACE_HEADER_PROPERTY);
