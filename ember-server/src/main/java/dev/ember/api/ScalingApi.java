@@ -48,6 +48,7 @@ final class ScalingApi implements HttpService {
         body.put("Explanation", cells.explanation());
         body.put("ColdStarts", cells.coldStarts());
         body.put("Served", cells.served());
+        body.put("Lost", cells.lost());
         return body;
     }
 

@@ -139,6 +139,7 @@ final class LocalInvoker implements Invoker {
                         // never been there.
                         LOG.log(System.Logger.Level.WARNING, "A stem cell failed while specialising for {0} ({1}); "
                                 + "starting it normally", name, failure);
+                        cells.lost(version);
                         environment = null;
                         failure = null;
                     }

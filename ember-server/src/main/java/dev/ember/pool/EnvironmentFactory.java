@@ -217,6 +217,9 @@ public final class EnvironmentFactory {
         env.put("TZ", ":UTC");
         env.put("LANG", "en_US.UTF-8");
         env.put("PATH", PATH);
+        if (isolation.sandboxes()) {
+            env.put("PWD", taskRootInside); // bubblewrap sets it as it changes there; a stem cell is told
+        }
         List<String> command = new ArrayList<>();
         List<Path> readOnly = new ArrayList<>(List.of(javaHome));
         if (config.runtime().family() == Runtime.Family.JAVA) {

@@ -45,7 +45,7 @@ public final class StemCells implements AutoCloseable {
     private final Map<CellKind, Deque<ExecutionEnvironment>> cells = new LinkedHashMap<>();
     private final Map<CellKind, Integer> launching = new LinkedHashMap<>();
     private final Set<CellKind> seen = new LinkedHashSet<>();
-    /** Per kind: cold starts, and those a cell served. */
+    /** Per kind: cold starts, those handed to a cell, and of those the cells that died before taking them. */
     private final Map<CellKind, long[]> counts = new LinkedHashMap<>();
     private boolean closed;
 
@@ -78,7 +78,7 @@ public final class StemCells implements AutoCloseable {
         List<ExecutionEnvironment> dead = new ArrayList<>();
         synchronized (this) {
             seen.add(kind.get());
-            counts.computeIfAbsent(kind.get(), k -> new long[2])[0]++;
+            counts.computeIfAbsent(kind.get(), k -> new long[3])[0]++;
             policy.onColdStart(kind.get().name(), clock.millis());
             Deque<ExecutionEnvironment> queue = cells.get(kind.get());
             if (queue != null) {
@@ -119,6 +119,18 @@ public final class StemCells implements AutoCloseable {
             counts.get(kind.get())[1]++;
         }
         return cell;
+    }
+
+    /**
+     * The cell {@link #specialise} gave for {@code version} died before it became the function's environment (it
+     * never said it took the function's environment); the caller starts the function normally.
+     */
+    public void lost(FunctionVersion version) {
+        CellKind.of(version.config()).ifPresent(kind -> {
+            synchronized (this) {
+                counts.get(kind)[2]++;
+            }
+        });
     }
 
     /**
@@ -243,10 +255,11 @@ public final class StemCells implements AutoCloseable {
      * @param target      how many the policy wants
      * @param explanation why
      * @param coldStarts  cold starts of functions of the kind since the server started
-     * @param served      those that specialised a cell
+     * @param served      those handed to a cell
+     * @param lost        of those, cells that died before they became the function's (it was started normally)
      */
     public record Report(String kind, int booted, int booting, long heldMb, long residentMb, int target,
-                         String explanation, long coldStarts, long served) {
+                         String explanation, long coldStarts, long served, long lost) {
     }
 
     /** The cells of every kind seen, and of {@code only} (even if never seen) when not null. */
@@ -264,7 +277,7 @@ public final class StemCells implements AutoCloseable {
             int starting;
             long[] count;
             synchronized (this) {
-                count = counts.getOrDefault(kind, new long[2]).clone();
+                count = counts.getOrDefault(kind, new long[3]).clone();
                 present = List.copyOf(cells.getOrDefault(kind, new ArrayDeque<>()));
                 starting = launching.getOrDefault(kind, 0);
                 target = policy.target(kind.name(), now);
@@ -278,7 +291,7 @@ public final class StemCells implements AutoCloseable {
             }
             reports.add(new Report(kind.name(), booted, present.size() - booted + starting,
                     (long) (present.size() + starting) * kind.memoryMb(), resident, target, explanation, count[0],
-                    count[1]));
+                    count[1], count[2]));
         }
         return reports;
     }

@@ -26,11 +26,11 @@ public class EnvironmentReporter implements RequestHandler<Map<String, Object>, 
         report.put("getenv", new TreeMap<>(System.getenv()));
         report.put("one", String.valueOf(System.getenv("SECRET")));
         try {
-            Process child = Runtime.getRuntime().exec(new String[] {"/usr/bin/env"});
+            Process child = Runtime.getRuntime().exec(new String[] {"/usr/bin/env", "-0"});
             String out = new String(child.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             child.waitFor();
             Map<String, String> childEnv = new TreeMap<>();
-            for (String line : out.split("\n")) {
+            for (String line : out.split("\0")) {
                 int equals = line.indexOf('=');
                 if (equals > 0) {
                     childEnv.put(line.substring(0, equals), line.substring(equals + 1));
