@@ -131,7 +131,6 @@ final class InfoCommand extends FunctionCommand {
                             + " idle, " + report.path("PlannedPrewarms").asInt() + " planned"
                             + (report.has("NextPrewarm") ? " (next " + report.path("NextPrewarm").asText() + ")" : ""))
                     .row("decision", report.path("Explanation").asText())
-                    .row("stem cells", stemCells(report.path("StemCells")))
                     .row("reserved", reserved.isMissingNode() ? "none" : reserved.asText())
                     .row("provisioned", provisioned.isEmpty() ? "none" : provisioned.stream()
                             .map(c -> "%s: %d of %d %s".formatted(qualifier(c.path("FunctionArn").asText()),
@@ -139,14 +138,14 @@ final class InfoCommand extends FunctionCommand {
                                     c.path("RequestedProvisionedConcurrentExecutions").asInt(),
                                     c.path("Status").asText()))
                             .collect(Collectors.joining(", ")));
+            if (report.has("StemCells")) { // not for functions with outbound network
+                table.row("stem cells", stemCells(report.path("StemCells")));
+            }
             table.print(out);
         }
 
         /** The stem cells its cold starts draw on, with what they cost while idle. */
         private static String stemCells(JsonNode cells) {
-            if (cells.isMissingNode()) {
-                return "none (outbound network is attached when a sandbox is made)";
-            }
             return "%s: %d booted, %d booting, %d wanted; %d MB held, %d MB resident; served %d of %d cold starts; %s"
                     .formatted(cells.path("Kind").asText(), cells.path("Booted").asInt(),
                             cells.path("Booting").asInt(), cells.path("Target").asInt(), cells.path("HeldMb").asLong(),

@@ -61,8 +61,9 @@ public final class EnvironmentFactory {
         this.javaHome = Path.of(System.getProperty("java.home"));
         try {
             Files.createDirectories(runDirectory);
-            Orphans.reap(runDirectory);
             this.cellDirectory = runDirectory.resolve("cells");
+            CodeLinks.delete(cellDirectory); // a killed server's cells' task roots: links only
+            Orphans.reap(runDirectory);
             Files.createDirectories(cellDirectory);
             this.javaRuntime = JavaRuntimeFiles.install(runtimeDirectory.resolve("java"));
         } catch (IOException e) {

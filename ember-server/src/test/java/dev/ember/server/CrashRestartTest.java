@@ -68,6 +68,8 @@ class CrashRestartTest {
             lambda.createFunction(b -> b.functionName("pid").runtime(Runtime.PROVIDED_AL2023).handler("h")
                     .code(c -> c.zipFile(zip(Map.of("bootstrap", Bootstraps.shell("RESPONSE=$$"))))));
             runtimePid = Long.parseLong(lambda.invoke(b -> b.functionName("pid")).payload().asUtf8String());
+            // The cell that cold start asked for: it reads the server's pipe, and exits when the server is gone.
+            awaitStemCell(server.endpoint(), "pid");
             server.kill();
         }
         assertThat(ProcessHandle.of(runtimePid)).as("the runtime outlives a SIGKILLed server")
@@ -91,13 +93,15 @@ class CrashRestartTest {
             lambda.createFunction(b -> b.functionName("uid").runtime(Runtime.PROVIDED_AL2023).handler("h")
                     .code(c -> c.zipFile(zip(Map.of("bootstrap", Bootstraps.shell("RESPONSE=$(id -u)"))))));
             uid = Long.parseLong(lambda.invoke(b -> b.functionName("uid")).payload().asUtf8String());
+            awaitStemCell(server.endpoint(), "uid");
             server.kill();
         }
         // bubblewrap's --die-with-parent: the sandbox goes with the server, not at the next start.
         Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> processesOf(uid) == 0);
 
         try (var server = ServerProcess.start(dataDir)) {
-            assertThat(server.output()).contains("Removed 1 cgroup(s) of environments left by an earlier server");
+            // the environment's and the stem cell's
+            assertThat(server.output()).contains("Removed 2 cgroup(s) of environments left by an earlier server");
         }
     }
 
@@ -158,5 +162,14 @@ class CrashRestartTest {
             }
             assertThat(server.output()).doesNotContain("Exception");
         }
+    }
+
+    /** Waits until the stem cell the function's first cold start asked for is there. */
+    private static void awaitStemCell(java.net.URI endpoint, String function) {
+        var http = java.net.http.HttpClient.newHttpClient();
+        var request = java.net.http.HttpRequest.newBuilder(
+                endpoint.resolve("/ember/v1/functions/" + function + "/scaling")).build();
+        Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> http.send(request,
+                java.net.http.HttpResponse.BodyHandlers.ofString()).body().matches(".*\"Booted\":[1-9].*"));
     }
 }
