@@ -259,7 +259,10 @@ public final class EnvironmentFactory {
      */
     public static List<String> javaOptions(int memoryMb) {
         int heapMb = Math.max(64, memoryMb * 85 / 100);
-        return List.of("-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xss512k",
+        // An initial heap of 8 MB, not the JVM's 1/64 of the host's memory: the young generation is sized from it, and
+        // every page of eden a function touches before its first collection stays resident while it idles (a stem
+        // cell: 83 -> 63 MB RSS). The heap still grows to MaxHeapSize as the function needs.
+        return List.of("-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xss512k", "-Xms8m",
                 "-XX:MaxHeapSize=" + heapMb + "m", "-XX:+ExitOnOutOfMemoryError",
                 "--enable-native-access=ALL-UNNAMED",
                 // A stem cell replaces the JDK's view of its environment, as AWS's runtime interface client does.
