@@ -113,8 +113,6 @@ final class LocalInvoker implements Invoker {
         } finally {
             pool.ended(version, inFlight.decrementAndGet());
             concurrency.release(slot);
-            // After the answer, not beside it: a cell booting would take the CPU a cold start runs on.
-            cells.replenish(version);
         }
     }
 
@@ -124,55 +122,77 @@ final class LocalInvoker implements Invoker {
         LogTail tail = request.tailLog() ? new LogTail(LogTail.LAMBDA_TAIL_BYTES) : null;
         InvocationLog log = new InvocationLog(logs, name, tail);
         ExecutionEnvironment environment = pool.take(version);
-        Duration initDuration = null;
-        if (environment == null) {
-            int memoryMb = version.config().memoryMb();
-            long initStarted = System.nanoTime();
-            long initStartedAt = clock.millis();
-            EnvironmentOutcome failure = null;
-            try {
-                environment = fromStemCell(version, tail);
-                if (environment != null) {
-                    failure = environment.awaitReady(initTimeout);
-                    if (failure != null && !environment.specialised()) {
-                        // The cell died before it became the function's (awaitReady destroyed it): as if it had
-                        // never been there.
-                        LOG.log(System.Logger.Level.WARNING, "A stem cell failed while specialising for {0} ({1}); "
-                                + "starting it normally", name, failure);
-                        cells.lost(version);
-                        environment = null;
-                        failure = null;
-                    }
-                }
-                if (environment == null) {
-                    if (!pool.makeRoom(budget, memoryMb)
-                            && !(cells.yieldMemory(memoryMb) && pool.makeRoom(budget, memoryMb))) {
-                        return new InvocationResult.Throttled(requestId, MEMORY_BUDGET, ("Rate Exceeded. Ember's "
-                                + "memory budget of %d MB is held by running and provisioned environments (%d MB in "
-                                + "use); a new environment of %s needs %d MB").formatted(budget.capacityMb(),
-                                budget.usedMb(), name, memoryMb));
-                    }
-                    environment = environments.start(version, line -> logs.append(name, line), false,
-                            () -> budget.release(memoryMb));
-                    track(environment);
-                    environment.attachTail(tail);
-                    failure = environment.awaitReady(initTimeout);
-                }
-            } catch (EnvironmentStartException e) {
-                log.platform("INIT_REPORT Init Duration: 0.00 ms\tPhase: init\tStatus: error\tError Type: "
-                        + e.errorType());
-                return functionError(requestId, version, e.errorType(),
-                        "RequestId: " + requestId + " Error: " + e.getMessage(), log);
-            }
-            if (failure != null) {
-                return initFailed(requestId, version, failure, initStarted, log);
-            }
-            initDuration = environment.initDuration();
-            // On the injected clock, as all the policy's time: a replay's faster clock makes cold starts dearer.
-            pool.coldStartTook(version, Math.max(initDuration.toMillis(), clock.millis() - initStartedAt));
-        } else {
-            environment.attachTail(tail);
+        if (environment != null) {
+            return warm(environment, version, requestId, request, tail, log);
         }
+        try {
+            return cold(version, requestId, request, tail, log);
+        } finally {
+            cells.coldStartEnded(version); // after the answer, not beside it
+        }
+    }
+
+    private InvocationResult warm(ExecutionEnvironment environment, FunctionVersion version, String requestId,
+                                  InvokeRequest request, LogTail tail, InvocationLog log) throws InterruptedException {
+        environment.attachTail(tail);
+        return runGuarded(environment, version, requestId, request, null, log);
+    }
+
+    private InvocationResult cold(FunctionVersion version, String requestId, InvokeRequest request, LogTail tail,
+                                  InvocationLog log) throws InterruptedException {
+        String name = version.name();
+        ExecutionEnvironment environment;
+        Duration initDuration;
+        int memoryMb = version.config().memoryMb();
+        long initStarted = System.nanoTime();
+        long initStartedAt = clock.millis();
+        EnvironmentOutcome failure = null;
+        try {
+            environment = fromStemCell(version, tail);
+            if (environment != null) {
+                failure = environment.awaitReady(initTimeout);
+                if (failure != null && !environment.specialised()) {
+                    // The cell died before it became the function's (awaitReady destroyed it): as if it had
+                    // never been there.
+                    LOG.log(System.Logger.Level.WARNING, "A stem cell failed while specialising for {0} ({1}); "
+                            + "starting it normally", name, failure);
+                    cells.lost(version);
+                    environment = null;
+                    failure = null;
+                }
+            }
+            if (environment == null) {
+                if (!pool.makeRoom(budget, memoryMb)
+                        && !(cells.yieldMemory(memoryMb) && pool.makeRoom(budget, memoryMb))) {
+                    return new InvocationResult.Throttled(requestId, MEMORY_BUDGET, ("Rate Exceeded. Ember's "
+                            + "memory budget of %d MB is held by running and provisioned environments (%d MB in "
+                            + "use); a new environment of %s needs %d MB").formatted(budget.capacityMb(),
+                            budget.usedMb(), name, memoryMb));
+                }
+                environment = environments.start(version, line -> logs.append(name, line), false,
+                        () -> budget.release(memoryMb));
+                track(environment);
+                environment.attachTail(tail);
+                failure = environment.awaitReady(initTimeout);
+            }
+        } catch (EnvironmentStartException e) {
+            log.platform("INIT_REPORT Init Duration: 0.00 ms\tPhase: init\tStatus: error\tError Type: "
+                    + e.errorType());
+            return functionError(requestId, version, e.errorType(),
+                    "RequestId: " + requestId + " Error: " + e.getMessage(), log);
+        }
+        if (failure != null) {
+            return initFailed(requestId, version, failure, initStarted, log);
+        }
+        initDuration = environment.initDuration();
+        // On the injected clock, as all the policy's time: a replay's faster clock makes cold starts dearer.
+        pool.coldStartTook(version, Math.max(initDuration.toMillis(), clock.millis() - initStartedAt));
+        return runGuarded(environment, version, requestId, request, initDuration, log);
+    }
+
+    private InvocationResult runGuarded(ExecutionEnvironment environment, FunctionVersion version, String requestId,
+                                        InvokeRequest request, Duration initDuration, InvocationLog log)
+            throws InterruptedException {
         try {
             return runIn(environment, version, requestId, request, initDuration, log);
         } catch (RuntimeException | Error | InterruptedException e) {

@@ -44,6 +44,8 @@ public final class StemCells implements AutoCloseable {
     /** Cells launched and not yet taken, oldest first, by kind; kinds seen stay (the policy may want cells again). */
     private final Map<CellKind, Deque<ExecutionEnvironment>> cells = new LinkedHashMap<>();
     private final Map<CellKind, Integer> launching = new LinkedHashMap<>();
+    /** Cold starts under way, per kind: cells are not refilled beside them (they would share the CPU). */
+    private final Map<CellKind, Integer> coldStarting = new LinkedHashMap<>();
     private final Set<CellKind> seen = new LinkedHashSet<>();
     /** Per kind: cold starts, those handed to a cell, and of those the cells that died before taking them. */
     private final Map<CellKind, long[]> counts = new LinkedHashMap<>();
@@ -78,6 +80,7 @@ public final class StemCells implements AutoCloseable {
         List<ExecutionEnvironment> dead = new ArrayList<>();
         synchronized (this) {
             seen.add(kind.get());
+            coldStarting.merge(kind.get(), 1, Integer::sum);
             counts.computeIfAbsent(kind.get(), k -> new long[3])[0]++;
             policy.onColdStart(kind.get().name(), clock.millis());
             Deque<ExecutionEnvironment> queue = cells.get(kind.get());
@@ -134,13 +137,21 @@ public final class StemCells implements AutoCloseable {
     }
 
     /**
-     * Replaces the cell a cold start of {@code version} took, or starts the first of its kind. Called once the cold
-     * start is served: a sandbox and a JVM booting beside it would take the CPU it runs on.
+     * A cold start of {@code version} ({@link #specialise} was asked) is answered: once no other cold start of its
+     * kind is under way, the cells taken are replaced (a sandbox and a JVM booting beside a cold start would take
+     * the CPU it runs on; during a burst, that would slow every one of them).
      */
-    public void replenish(FunctionVersion version) {
-        if (enabled) {
-            CellKind.of(version.config()).ifPresent(this::refill);
+    public void coldStartEnded(FunctionVersion version) {
+        Optional<CellKind> kind = CellKind.of(version.config());
+        if (!enabled || kind.isEmpty()) {
+            return;
         }
+        synchronized (this) {
+            if (coldStarting.merge(kind.get(), -1, Integer::sum) > 0) {
+                return;
+            }
+        }
+        refill(kind.get());
     }
 
     /**
@@ -177,7 +188,7 @@ public final class StemCells implements AutoCloseable {
     private void refill(CellKind kind) {
         int missing;
         synchronized (this) {
-            if (closed) {
+            if (closed || coldStarting.getOrDefault(kind, 0) > 0) {
                 return;
             }
             Deque<ExecutionEnvironment> queue = cells.get(kind);
