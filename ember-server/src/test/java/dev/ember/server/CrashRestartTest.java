@@ -74,6 +74,15 @@ class CrashRestartTest {
         }
         assertThat(ProcessHandle.of(runtimePid)).as("the runtime outlives a SIGKILLed server")
                 .hasValueSatisfying(p -> assertThat(p.isAlive()).isTrue());
+        // The cell's shell reads end of file on its stdin and exits by itself; the next server finds only the runtime.
+        Path cells = dataDir.resolve("run/cells");
+        Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> ProcessHandle.allProcesses().noneMatch(p -> {
+            try {
+                return Files.readSymbolicLink(Path.of("/proc", Long.toString(p.pid()), "cwd")).startsWith(cells);
+            } catch (IOException | UnsupportedOperationException gone) {
+                return false;
+            }
+        }));
 
         try (var server = ServerProcess.unsandboxed(dataDir)) {
             var leftover = ProcessHandle.of(runtimePid);
