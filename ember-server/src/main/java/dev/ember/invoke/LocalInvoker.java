@@ -142,7 +142,6 @@ final class LocalInvoker implements Invoker {
                                   InvocationLog log) throws InterruptedException {
         String name = version.name();
         ExecutionEnvironment environment;
-        Duration initDuration;
         int memoryMb = version.config().memoryMb();
         long initStarted = System.nanoTime();
         long initStartedAt = clock.millis();
@@ -162,8 +161,7 @@ final class LocalInvoker implements Invoker {
                 }
             }
             if (environment == null) {
-                if (!pool.makeRoom(budget, memoryMb)
-                        && !(cells.yieldMemory(memoryMb) && pool.makeRoom(budget, memoryMb))) {
+                if (!makeRoom(memoryMb)) {
                     return new InvocationResult.Throttled(requestId, MEMORY_BUDGET, ("Rate Exceeded. Ember's "
                             + "memory budget of %d MB is held by running and provisioned environments (%d MB in "
                             + "use); a new environment of %s needs %d MB").formatted(budget.capacityMb(),
@@ -184,7 +182,7 @@ final class LocalInvoker implements Invoker {
         if (failure != null) {
             return initFailed(requestId, version, failure, initStarted, log);
         }
-        initDuration = environment.initDuration();
+        Duration initDuration = environment.initDuration();
         // On the injected clock, as all the policy's time: a replay's faster clock makes cold starts dearer.
         pool.coldStartTook(version, Math.max(initDuration.toMillis(), clock.millis() - initStartedAt));
         return runGuarded(environment, version, requestId, request, initDuration, log);
@@ -200,6 +198,14 @@ final class LocalInvoker implements Invoker {
             environment.destroy();
             throw e;
         }
+    }
+
+    /**
+     * Reserves {@code memoryMb} for an environment a function needs now: evicting idle environments the policy values
+     * least, and if that is not enough, stem cells (kept for cold starts that may come).
+     */
+    private boolean makeRoom(int memoryMb) {
+        return pool.makeRoom(budget, memoryMb) || cells.yieldMemory(memoryMb) && pool.makeRoom(budget, memoryMb);
     }
 
     /** A stem cell specialised for {@code version}, its init under way, or null when there is none. */
@@ -495,7 +501,7 @@ final class LocalInvoker implements Invoker {
     private boolean startProvisioned(FunctionVersion version) {
         EnvironmentKey key = EnvironmentKey.of(version);
         int memoryMb = version.config().memoryMb();
-        if (!pool.makeRoom(budget, memoryMb)) {
+        if (!makeRoom(memoryMb)) {
             failed(key, "Ember's memory budget of %d MB cannot hold another environment of %d MB (%d MB in use)"
                     .formatted(budget.capacityMb(), memoryMb, budget.usedMb()));
             return false;

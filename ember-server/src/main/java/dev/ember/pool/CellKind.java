@@ -2,6 +2,7 @@ package dev.ember.pool;
 
 import dev.ember.registry.FunctionConfig;
 import dev.ember.registry.Runtime;
+import java.util.Locale;
 import java.util.Optional;
 
 /**
@@ -28,7 +29,7 @@ public record CellKind(Runtime.Family family, int memoryMb, int ephemeralStorage
 
     /** {@code java/512MB} or {@code provided/128MB/tmp 1024MB}: its name in reports and for the policy. */
     public String name() {
-        String name = family.name().toLowerCase(java.util.Locale.ROOT) + '/' + memoryMb + "MB";
+        String name = family.name().toLowerCase(Locale.ROOT) + '/' + memoryMb + "MB";
         return ephemeralStorageMb == 512 ? name : name + "/tmp " + ephemeralStorageMb + "MB";
     }
 }

@@ -51,7 +51,10 @@ final class CodeLinks {
         });
     }
 
-    /** Removes {@code directory} and everything in it (links only: the code store keeps its files). */
+    /**
+     * Removes {@code directory} and everything in it, symbolic links as links. For a cell's task root that is links
+     * only: the code store keeps its files.
+     */
     static void delete(Path directory) throws IOException {
         if (!Files.exists(directory, LinkOption.NOFOLLOW_LINKS)) {
             return;

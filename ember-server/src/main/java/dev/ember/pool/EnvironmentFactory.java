@@ -8,6 +8,7 @@ import dev.ember.registry.Runtime;
 import dev.ember.sandbox.Isolation;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDate;
@@ -174,7 +175,7 @@ public final class EnvironmentFactory {
     private static byte[] nulSeparated(Map<String, String> env) {
         StringBuilder spec = new StringBuilder();
         env.forEach((name, value) -> spec.append(name).append('=').append(value).append('\0'));
-        return spec.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        return spec.toString().getBytes(StandardCharsets.UTF_8);
     }
 
     /**
@@ -188,7 +189,7 @@ public final class EnvironmentFactory {
                 .append("exec /usr/bin/env -i");
         env.forEach((name, value) -> script.append(' ').append(quote(name + '=' + value)));
         script.append(' ').append(quote(taskRoot + "/bootstrap")).append(" </dev/null\n");
-        return script.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        return script.toString().getBytes(StandardCharsets.UTF_8);
     }
 
     /** A word in single quotes for {@code sh}: every character literal, a quote as {@code '\''}. */

@@ -1,6 +1,7 @@
 package dev.ember.pool;
 
 import dev.ember.registry.FunctionVersion;
+import dev.ember.registry.Runtime;
 import dev.ember.sandbox.Confinement;
 import dev.ember.sandbox.Isolation;
 import dev.ember.sandbox.LaunchSpec;
@@ -49,17 +50,6 @@ public final class ExecutionEnvironment {
     private final long launchedNanos = System.nanoTime();
     /** When init started: at the launch, or for a stem cell when it was specialised. */
     private volatile long startedNanos = launchedNanos;
-    /** What its runtime gets as {@code AWS_LAMBDA_RUNTIME_API}. */
-    String runtimeApiAddress() {
-        return runtimeApi.address();
-    }
-
-    /** The resident memory of its processes now, in MB (0 once destroyed). */
-    public long residentMb() {
-        Confinement confined = confinement;
-        return confined == null || destroyed.get() ? 0 : confined.residentBytes() >> 20;
-    }
-
     /** The kind of stem cell it was started as, or null. */
     private final CellKind cell;
     /** While true, what the process prints is the stem cell's own, not a function's: it is not logged. */
@@ -185,14 +175,20 @@ public final class ExecutionEnvironment {
         return version;
     }
 
-    /** The kind of stem cell it was started as, or null when it was started for its function. */
-    CellKind cell() {
-        return cell;
+    /** What its runtime gets as {@code AWS_LAMBDA_RUNTIME_API}. */
+    String runtimeApiAddress() {
+        return runtimeApi.address();
+    }
+
+    /** The resident memory of its processes now, in MB (0 once destroyed). */
+    public long residentMb() {
+        Confinement confined = confinement;
+        return confined == null || destroyed.get() ? 0 : confined.residentBytes() >> 20;
     }
 
     /** Whether its runtime has booted (a stem cell of the Java runtime says so; anything else is at once). */
     boolean booted() {
-        return cell == null || cell.family() != dev.ember.registry.Runtime.Family.JAVA || bootNanos >= 0;
+        return cell == null || cell.family() != Runtime.Family.JAVA || bootNanos >= 0;
     }
 
     /** How long its stem cell took to boot, or -1 while booting. */

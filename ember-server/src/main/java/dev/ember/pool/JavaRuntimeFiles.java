@@ -44,13 +44,13 @@ final class JavaRuntimeFiles {
             Path target = lib.resolve("%02d-%s".formatted(index++, source.getFileName()));
             wanted.add(target);
             if (!isCopyOf(target, source)) {
-                deleteTree(target);
+                CodeLinks.delete(target);
                 copyTree(source, target);
             }
         }
         try (var entries = Files.list(lib)) {
             for (Path stale : entries.filter(entry -> !wanted.contains(entry)).toList()) {
-                deleteTree(stale);
+                CodeLinks.delete(stale);
             }
         }
         makeReadable(directory);
@@ -115,17 +115,6 @@ final class JavaRuntimeFiles {
             for (Path path : paths.toList()) {
                 Files.setPosixFilePermissions(path, PosixFilePermissions.fromString(
                         Files.isDirectory(path) ? "rwxr-xr-x" : "rw-r--r--"));
-            }
-        }
-    }
-
-    private static void deleteTree(Path directory) throws IOException {
-        if (!Files.exists(directory)) {
-            return;
-        }
-        try (var paths = Files.walk(directory)) {
-            for (Path path : paths.sorted((a, b) -> b.getNameCount() - a.getNameCount()).toList()) {
-                Files.delete(path);
             }
         }
     }
