@@ -69,6 +69,9 @@ final class ScalingApi implements HttpService {
         if (report.cells() != null) {
             body.put("StemCells", cells(report.cells()));
         }
+        if (report.aotCache() != null) {
+            body.put("AotCache", report.aotCache());
+        }
         sendJson(res, Status.OK_200, body);
     }
 }

@@ -141,6 +141,9 @@ final class InfoCommand extends FunctionCommand {
             if (report.has("StemCells")) { // not for functions with outbound network
                 table.row("stem cells", stemCells(report.path("StemCells")));
             }
+            if (report.has("AotCache")) { // Java functions, once started
+                table.row("AOT cache", report.path("AotCache").asText());
+            }
             table.print(out);
         }
 

@@ -55,8 +55,10 @@ public interface Invoker extends AutoCloseable {
      * @param running  its invocations in flight
      * @param scaling  the pool's and policy's view
      * @param cells    the stem cells its cold starts draw on, or null when it cannot start from one
+     * @param aotCache where its own AOT cache stands (Java functions, once started), else null
      */
-    record ScalingReport(String version, int running, WarmPool.Scaling scaling, StemCells.Report cells) {
+    record ScalingReport(String version, int running, WarmPool.Scaling scaling, StemCells.Report cells,
+                         String aotCache) {
     }
 
     /** The memory environments hold now, against the host's budget. */

@@ -386,7 +386,8 @@ final class LocalInvoker implements Invoker {
         FunctionVersion version = registry.get(functionName, qualifier);
         AtomicInteger inFlight = running.get(EnvironmentKey.of(version).functionKey());
         return new ScalingReport(version.version(), inFlight == null ? 0 : inFlight.get(), pool.scaling(version),
-                CellKind.of(version.config()).map(kind -> cells.report(kind).getFirst()).orElse(null));
+                CellKind.of(version.config()).map(kind -> cells.report(kind).getFirst()).orElse(null),
+                environments.functionCache(version));
     }
 
     /**

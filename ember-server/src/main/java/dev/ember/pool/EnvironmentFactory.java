@@ -11,13 +11,17 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Consumer;
 
@@ -25,9 +29,11 @@ import java.util.function.Consumer;
  * Starts execution environments: picks the runtime's command, sets the environment variables Lambda sets, and
  * points the process at its own Runtime API endpoint.
  */
-public final class EnvironmentFactory {
+public final class EnvironmentFactory implements AutoCloseable {
     /** The managed Java runtime's entry point (module ember-runtime-java). */
     static final String JAVA_RUNTIME_MAIN = "dev.ember.runtime.java.RuntimeMain";
+    /** Its AOT training (module ember-runtime-java). */
+    static final String JAVA_TRAINING_MAIN = "dev.ember.runtime.java.AotTraining";
     private static final String PATH = "/usr/local/bin:/usr/bin:/bin:/opt/bin";
 
     /** Set in a function's environment variables to {@value #OUTBOUND}: it may open connections to the outside. */
@@ -42,6 +48,7 @@ public final class EnvironmentFactory {
     private final Path javaRuntime;
     private final String javaRuntimeClasspath;
     private final JavaAotCache aotCache;
+    private final FunctionAotCaches functionCaches;
     /** Stem cells' task roots, one directory each: empty until a function's code is linked in. */
     private final Path cellDirectory;
     private static final System.Logger LOG = System.getLogger(EnvironmentFactory.class.getName());
@@ -73,6 +80,8 @@ public final class EnvironmentFactory {
         this.javaRuntimeClasspath = JavaRuntimeFiles.classpath(javaRuntime);
         this.aotCache = new JavaAotCache(javaHome, javaRuntime, javaRuntimeClasspath,
                 javaOptions(JavaAotCache.TRAINING_MEMORY_MB));
+        this.functionCaches = new FunctionAotCaches(runtimeDirectory.resolve("java-functions-aot"),
+                aotCache.name() + "-jdk-" + System.getProperty("java.vm.version"), isolation, runDirectory);
     }
 
 
@@ -91,12 +100,78 @@ public final class EnvironmentFactory {
         Path taskRoot = registry.codeDirectory(version.code());
         LaunchPlan plan;
         try {
-            plan = plan(version, taskRoot, taskRoot, id, provisioned);
+            plan = plan(version, taskRoot, taskRoot, id, provisioned, true);
         } catch (RuntimeException e) {
             whenGone.run();
             throw e;
         }
-        return ExecutionEnvironment.start(id, version, isolation, plan, runDirectory, log, provisioned, whenGone);
+        ExecutionEnvironment environment = ExecutionEnvironment.start(id, version, isolation, plan, runDirectory, log,
+                provisioned, whenGone);
+        trainFunctionCache(version);
+        return environment;
+    }
+
+    /** The function's own AOT cache, trained after its first start in its sandbox; for Java functions only. */
+    private void trainFunctionCache(FunctionVersion version) {
+        if (version.config().runtime().family() != Runtime.Family.JAVA || !functionCachesEnabled()) {
+            return;
+        }
+        Path code = registry.codeDirectory(version.code());
+        functionCaches.train(functionCacheKey(version), work -> {
+            LaunchPlan plan = plan(version, code, code, "aot-training", false, false);
+            Map<String, String> env = new LinkedHashMap<>(plan.environment());
+            env.put("AWS_LAMBDA_INITIALIZATION_TYPE", FunctionAotCaches.INITIALIZATION_TYPE);
+            List<String> command = new ArrayList<>();
+            command.add(javaHome.resolve("bin/java").toString());
+            command.addAll(javaOptions(version.config().memoryMb()));
+            command.add("-XX:AOTCacheOutput=" + work + "/" + FunctionAotCaches.CACHE_FILE);
+            command.addAll(List.of("-cp", javaRuntimeClasspath, JAVA_TRAINING_MAIN, "--function"));
+            return new LaunchPlan(command, plan.taskRoot(), plan.readOnly(), env, plan.memoryMb(),
+                    plan.ephemeralStorageMb(), plan.outboundNetwork());
+        });
+    }
+
+    private static boolean functionCachesEnabled() {
+        return !Boolean.getBoolean(JavaAotCache.DISABLED_PROPERTY)
+                && !Boolean.getBoolean(JavaAotCache.FUNCTIONS_DISABLED_PROPERTY);
+    }
+
+    /**
+     * Names a function's AOT cache after all that decides what its init loads: its code, handler, runtime and
+     * environment variables (a {@code JAVA_TOOL_OPTIONS} among them changes what the JVM can map).
+     */
+    private static String functionCacheKey(FunctionVersion version) {
+        FunctionConfig config = version.config();
+        StringBuilder identity = new StringBuilder(version.code().sha256()).append('\n').append(config.handler())
+                .append('\n').append(config.runtime().id());
+        new TreeMap<>(config.environment()).forEach((name, value) ->
+                identity.append('\n').append(name).append('=').append(value));
+        try {
+            byte[] digest = MessageDigest.getInstance("SHA-256")
+                    .digest(identity.toString().getBytes(StandardCharsets.UTF_8));
+            return config.name() + "-" + HexFormat.of().formatHex(digest, 0, 12);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /**
+     * Where the training of {@code version}'s own AOT cache stands, for people: {@code ready (size, time)},
+     * {@code training (queued)}, {@code failed (why)}; null when it has none (not Java, or not started yet).
+     */
+    public String functionCache(FunctionVersion version) {
+        if (version.config().runtime().family() != Runtime.Family.JAVA || !functionCachesEnabled()) {
+            return null;
+        }
+        FunctionAotCaches.Status status = functionCaches.status(functionCacheKey(version));
+        return status == null ? null
+                : status.state().name().toLowerCase(Locale.ROOT) + " (" + status.detail() + ")";
+    }
+
+    /** Stops a training under way. */
+    @Override
+    public void close() {
+        functionCaches.close();
     }
 
     /**
@@ -135,7 +210,7 @@ public final class EnvironmentFactory {
         if (kind.family() == Runtime.Family.JAVA) {
             readOnly.add(javaRuntime);
             env.put("LAMBDA_RUNTIME_DIR", javaRuntime.toString());
-            command.addAll(javaCommand(kind.memoryMb()));
+            command.addAll(javaCommand(kind.memoryMb(), null));
         } else {
             // The shell reads the function's command from its stdin, which the specialisation writes and closes.
             command.addAll(List.of("/bin/sh", "-s"));
@@ -156,7 +231,7 @@ public final class EnvironmentFactory {
     boolean specialise(ExecutionEnvironment cell, FunctionVersion version, Consumer<String> log) {
         Path code = registry.codeDirectory(version.code());
         Path taskRoot = cellDirectory.resolve(cell.id());
-        LaunchPlan plan = plan(version, code, taskRoot, cell.id(), false);
+        LaunchPlan plan = plan(version, code, taskRoot, cell.id(), false, false);
         try {
             CodeLinks.link(code, taskRoot);
         } catch (IOException e) {
@@ -168,7 +243,9 @@ public final class EnvironmentFactory {
         env.put("AWS_LAMBDA_RUNTIME_API", cell.runtimeApiAddress());
         byte[] spec = version.config().runtime().family() == Runtime.Family.JAVA ? nulSeparated(env)
                 : shellSpecialisation(env, isolation.taskRoot(taskRoot));
-        return cell.specialise(version, log, spec);
+        boolean specialised = cell.specialise(version, log, spec);
+        trainFunctionCache(version); // for the normal starts to come, when no cell is there
+        return specialised;
     }
 
     /** {@code K=V\0...}: what the Java runtime's stem cell reads. */
@@ -200,8 +277,10 @@ public final class EnvironmentFactory {
     /**
      * @param code     the function's code on the host, checked for a bootstrap
      * @param taskRoot where the environment shows it from: {@code code} itself, or a stem cell's task root
+     * @param ownCache whether a Java runtime maps the function's own AOT cache when it is ready (a normal start)
      */
-    private LaunchPlan plan(FunctionVersion version, Path code, Path taskRoot, String id, boolean provisioned) {
+    private LaunchPlan plan(FunctionVersion version, Path code, Path taskRoot, String id, boolean provisioned,
+                            boolean ownCache) {
         FunctionConfig config = version.config();
         String taskRootInside = isolation.taskRoot(taskRoot);
         Map<String, String> env = new LinkedHashMap<>(config.environment());
@@ -227,7 +306,11 @@ public final class EnvironmentFactory {
         if (config.runtime().family() == Runtime.Family.JAVA) {
             readOnly.add(javaRuntime);
             env.put("LAMBDA_RUNTIME_DIR", javaRuntime.toString()); // shown at the same path in a sandbox
-            command.addAll(javaCommand(config.memoryMb()));
+            Path cache = ownCache && functionCachesEnabled() ? functionCaches.ready(functionCacheKey(version)) : null;
+            if (cache != null) {
+                readOnly.add(cache); // its own only: a cache holds its function's classes
+            }
+            command.addAll(javaCommand(config.memoryMb(), cache));
         } else {
             env.put("LAMBDA_RUNTIME_DIR", taskRootInside);
             if (!Files.isRegularFile(code.resolve("bootstrap"))) {
@@ -241,11 +324,13 @@ public final class EnvironmentFactory {
                 config.ephemeralStorageMb(), outbound);
     }
 
-    private List<String> javaCommand(int memoryMb) {
+    /** @param functionCache the directory of the function's own AOT cache, else null: the runtime's */
+    private List<String> javaCommand(int memoryMb, Path functionCache) {
         List<String> command = new ArrayList<>();
         command.add(javaHome.resolve("bin/java").toString());
         command.addAll(javaOptions(memoryMb));
-        command.addAll(aotCache.options());
+        command.addAll(functionCache == null ? aotCache.options()
+                : JavaAotCache.mapping(functionCache.resolve(FunctionAotCaches.CACHE_FILE)));
         command.add("-cp");
         command.add(javaRuntimeClasspath);
         command.add(JAVA_RUNTIME_MAIN);

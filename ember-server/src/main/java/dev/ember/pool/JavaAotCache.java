@@ -23,14 +23,18 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * pays for it), by {@code dev.ember.runtime.java.AotTraining} under {@code -XX:AOTCacheOutput}; environments started
  * before it is ready use the JDK's default class data. The cache is only valid for the same JDK and the same jars at
  * the same paths, so it is named after the runtime's files (name, size, time) and kept beside them; a sandbox shows
- * them at the same path. A training that fails (for instance a class directory on the runtime's classpath, which
- * the cache does not support) is logged and not retried: environments keep the default.
+ * them at the same path. A training that fails (a JVM that cannot write the cache, say) is logged and not retried:
+ * environments keep the default.
  */
 public final class JavaAotCache {
     private static final System.Logger LOG = System.getLogger(JavaAotCache.class.getName());
-    private static final String TRAINING_MAIN = "dev.ember.runtime.java.AotTraining";
     /** Set to {@code true}, Java environments start without the cache: what it does is measured against that. */
     public static final String DISABLED_PROPERTY = "ember.java.aot.disabled";
+    /**
+     * Set to {@code true}, Java environments map the runtime's cache only, never a function's own
+     * ({@link FunctionAotCaches}): what that adds is measured against it.
+     */
+    public static final String FUNCTIONS_DISABLED_PROPERTY = "ember.java.aot.functions.disabled";
     private static final long TRAINING_LIMIT_SECONDS = 120;
     /** The heap the training runs with; environments of other sizes map the same cache. */
     static final int TRAINING_MEMORY_MB = 512;
@@ -67,7 +71,7 @@ public final class JavaAotCache {
         training.add(javaHome.resolve("bin/java").toString());
         training.addAll(options);
         training.add("-XX:AOTCacheOutput=" + output);
-        training.addAll(List.of("-cp", classpath, TRAINING_MAIN));
+        training.addAll(List.of("-cp", classpath, EnvironmentFactory.JAVA_TRAINING_MAIN));
     }
 
     /**
@@ -79,13 +83,24 @@ public final class JavaAotCache {
             return List.of("-Xshare:auto");
         }
         if (ready) {
-            // A cache the JVM cannot map (another JDK) is ignored; its complaint must not reach the function's log.
-            return List.of("-XX:AOTCache=" + file, "-Xlog:aot=off", "-Xlog:cds=off");
+            return mapping(file);
         }
         if (started.compareAndSet(false, true)) {
             Thread.ofVirtual().name("java-aot-training").start(this::train);
         }
         return List.of("-Xshare:auto");
+    }
+
+    /** The JVM options that map {@code cache}. */
+    static List<String> mapping(Path cache) {
+        // A cache the JVM cannot map (another JDK) is ignored; its complaint must not reach the function's log.
+        return List.of("-XX:AOTCache=" + cache, "-Xlog:aot=off", "-Xlog:cds=off");
+    }
+
+    /** The cache's name: the runtime's files it is valid for. */
+    String name() {
+        String name = file.getFileName().toString();
+        return name.substring(0, name.length() - ".aot".length());
     }
 
     private void train() {

@@ -3,17 +3,16 @@ package dev.ember.pool;
 import java.io.File;
 import java.io.IOException;
 import java.net.URISyntaxException;
-import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.SimpleFileVisitor;
 import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.jar.JarEntry;
+import java.util.jar.JarOutputStream;
 import java.util.stream.Collectors;
 
 /**
@@ -40,8 +39,10 @@ final class JavaRuntimeFiles {
         Set<Path> wanted = new LinkedHashSet<>();
         int index = 0;
         for (Path source : sources()) {
-            // Numbered, so the classpath keeps the server's order.
-            Path target = lib.resolve("%02d-%s".formatted(index++, source.getFileName()));
+            // Numbered, so the classpath keeps the server's order. A class directory (a development build) is packed
+            // into a jar: the JDK's AOT cache takes classes from jars only.
+            Path target = lib.resolve("%02d-%s%s".formatted(index++, source.getFileName(),
+                    Files.isDirectory(source) ? ".jar" : ""));
             wanted.add(target);
             if (!isCopyOf(target, source)) {
                 CodeLinks.delete(target);
@@ -88,25 +89,26 @@ final class JavaRuntimeFiles {
         return new ArrayList<>(entries);
     }
 
+    /** Copies the jar {@code source}, or packs the class directory {@code source} into the jar {@code target}. */
     private static void copyTree(Path source, Path target) throws IOException {
         if (Files.isRegularFile(source)) {
             Files.copy(source, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.COPY_ATTRIBUTES);
             return;
         }
-        Files.walkFileTree(source, new SimpleFileVisitor<>() {
-            @Override
-            public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) throws IOException {
-                Files.createDirectories(target.resolve(source.relativize(dir).toString()));
-                return FileVisitResult.CONTINUE;
+        try (var files = Files.walk(source); var jar = new JarOutputStream(Files.newOutputStream(target))) {
+            for (Path file : files.sorted().toList()) {
+                String name = source.relativize(file).toString().replace(File.separatorChar, '/');
+                if (name.isEmpty()) {
+                    continue;
+                }
+                boolean directory = Files.isDirectory(file);
+                jar.putNextEntry(new JarEntry(directory ? name + "/" : name));
+                if (!directory) {
+                    Files.copy(file, jar);
+                }
+                jar.closeEntry();
             }
-
-            @Override
-            public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
-                Files.copy(file, target.resolve(source.relativize(file).toString()),
-                        StandardCopyOption.REPLACE_EXISTING);
-                return FileVisitResult.CONTINUE;
-            }
-        });
+        }
     }
 
     /** Every environment's user id must read the runtime: directories 0755, files 0644. */

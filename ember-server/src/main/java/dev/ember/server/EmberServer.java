@@ -61,8 +61,8 @@ public final class EmberServer implements AutoCloseable {
             // Tracked before the invoker, so it closes after every environment is destroyed.
             Isolation isolation = track(resources, options.sandbox() ? Isolation.forHost(dataDir.resolve("sandbox"))
                     : Isolation.none());
-            var environments = new EnvironmentFactory(registry, options.arns(), isolation, dataDir.resolve("run"),
-                    dataDir.resolve("runtime"));
+            var environments = track(resources, new EnvironmentFactory(registry, options.arns(), isolation,
+                    dataDir.resolve("run"), dataDir.resolve("runtime")));
             var pool = new WarmPool(options.scalingPolicy(), clock);
             var concurrency = ConcurrencyControls.open(database, registry, options.concurrencyLimit());
             var provisioned = ProvisionedConcurrency.open(database, registry, concurrency, clock);

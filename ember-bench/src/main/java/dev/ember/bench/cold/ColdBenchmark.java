@@ -68,7 +68,8 @@ public final class ColdBenchmark {
 
     /**
      * The server's cold starts and the bare process, in the same run: sandboxed with stem cells (the default), without
-     * them, for java25 also without them and without the AOT cache; plain processes with stem cells.
+     * them, for java25 also without them and with the runtime's AOT cache only (not the function's own) or none;
+     * plain processes with stem cells.
      */
     public List<Series> coldStarts() throws Exception {
         List<Series> series = new ArrayList<>();
@@ -81,6 +82,14 @@ public final class ColdBenchmark {
                     series.add(new Series("emberWithoutStemCellsOrAotCache", coldStarts(true)));
                 } finally {
                     System.clearProperty(JavaAotCache.DISABLED_PROPERTY);
+                }
+            }
+            if (runtime.equals("java25")) {
+                System.setProperty(JavaAotCache.FUNCTIONS_DISABLED_PROPERTY, "true");
+                try {
+                    series.add(new Series("emberWithoutStemCellsRuntimeAotCacheOnly", coldStarts(true)));
+                } finally {
+                    System.clearProperty(JavaAotCache.FUNCTIONS_DISABLED_PROPERTY);
                 }
             }
             series.add(new Series("emberWithoutStemCells", coldStarts(true)));
@@ -110,6 +119,7 @@ public final class ColdBenchmark {
             for (int i = -warmUp; i < coldStarts; i++) {
                 if (i == 0) {
                     awaitAotCache(dataDir);
+                    awaitFunctionAotCache(endpoint);
                 }
                 send(HttpRequest.newBuilder(configuration).PUT(HttpRequest.BodyPublishers.ofString(
                         "{\"Description\":\"cold start " + i + "\"}")).build());
@@ -166,6 +176,30 @@ public final class ColdBenchmark {
         }
         throw new IllegalStateException("the Java runtime's AOT cache was not trained within a minute; see " + dir
                 + "/training.log");
+    }
+
+    /**
+     * A Java function's own AOT cache is trained after its first cold start; the measured normal starts map it (a
+     * start from a stem cell cannot: its JVM mapped the runtime's as it booted).
+     */
+    private void awaitFunctionAotCache(URI endpoint) throws IOException, InterruptedException {
+        if (!runtime.equals("java25") || Boolean.getBoolean(JavaAotCache.DISABLED_PROPERTY)
+                || Boolean.getBoolean(JavaAotCache.FUNCTIONS_DISABLED_PROPERTY)) {
+            return;
+        }
+        URI scaling = endpoint.resolve("/ember/v1/functions/" + FUNCTION + "/scaling");
+        String body = "";
+        for (int i = 0; i < 1200; i++) {
+            body = client.send(HttpRequest.newBuilder(scaling).build(), HttpResponse.BodyHandlers.ofString()).body();
+            if (body.contains("\"AotCache\":\"ready")) {
+                return;
+            }
+            if (body.contains("\"AotCache\":\"failed")) {
+                break;
+            }
+            Thread.sleep(100);
+        }
+        throw new IllegalStateException("the function's AOT cache was not trained within 2 minutes: " + body);
     }
 
     /** The same work in a bare process: the handler run once by {@code java}, or a bash that exits. */

@@ -3,9 +3,11 @@ package dev.ember.runtime.java;
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.sun.net.httpserver.HttpServer;
+import java.io.File;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.URLClassLoader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.util.LinkedHashMap;
@@ -21,9 +23,21 @@ import java.util.concurrent.atomic.AtomicInteger;
  *
  * <p>It serves a Runtime API of its own on the loopback interface, runs the runtime against it with {@link Handler} for
  * {@value #ROUNDS} invocations, and exits when asked for the next one: at exit the JVM writes the cache.
+ *
+ * <p>With the argument {@value #FUNCTION_ARGUMENT} it trains one function version's cache: started in the function's
+ * own sandbox with its environment, it first loads the function's handler as an environment would (its init phase:
+ * static initialisers, constructor), so that the classes init loads, the function's own among them, are in the
+ * cache too. The function's handler is never invoked: its events are unknown, and an invocation could have effects.
  */
 public final class AotTraining {
     static final int ROUNDS = 20;
+    /** The argument that makes this the training of the function in {@code LAMBDA_TASK_ROOT} and {@code _HANDLER}. */
+    static final String FUNCTION_ARGUMENT = "--function";
+    /** Exit status of a function training whose init failed. */
+    static final int INIT_FAILED = 3;
+
+    /** The trained function's handler, kept reachable: classes unloaded before the JVM exits are not cached. */
+    private static FunctionHandler function;
 
     private AotTraining() {
     }
@@ -108,6 +122,9 @@ public final class AotTraining {
     }
 
     public static void main(String[] args) throws IOException {
+        if (args.length > 0 && args[0].equals(FUNCTION_ARGUMENT)) {
+            function = initFunction(FunctionEnvironment.from(System.getenv()));
+        }
         HttpServer api = fakeRuntimeApi(ROUNDS, () -> System.exit(0)); // the JVM writes the cache as it exits
         var taskRoot = Files.createTempDirectory("ember-aot-training");
         taskRoot.toFile().deleteOnExit();
@@ -124,5 +141,21 @@ public final class AotTraining {
                 "AWS_LAMBDA_FUNCTION_MEMORY_SIZE", "512",
                 "AWS_LAMBDA_LOG_GROUP_NAME", "/aws/lambda/training",
                 "AWS_LAMBDA_LOG_STREAM_NAME", "training")); // serves until the exit above
+    }
+
+    /** Runs the function's init; exits with {@value #INIT_FAILED} if it fails, as it would in an environment. */
+    private static FunctionHandler initFunction(FunctionEnvironment environment) {
+        URLClassLoader loader = HandlerLoader.functionClassLoader(new File(environment.taskRoot()),
+                ClassLoader.getSystemClassLoader());
+        Thread.currentThread().setContextClassLoader(loader);
+        try {
+            return HandlerLoader.load(environment.handler(), loader);
+        } catch (HandlerLoader.InitFailure failure) {
+            System.err.println("ember-aot-training: the function's init failed: " + failure.report().toLogText());
+            System.exit(INIT_FAILED);
+            throw new IllegalStateException("unreachable: System.exit returned");
+        } finally {
+            Thread.currentThread().setContextClassLoader(ClassLoader.getSystemClassLoader());
+        }
     }
 }
