@@ -147,9 +147,10 @@ public final class BenchCommand implements Runnable {
     /** {@code ./ember bench cold}. */
     @Command(name = "cold", mixinStandardHelpOptions = true,
             description = "Cold starts end to end: first invocations of a hello world with no warm environment, "
-                    + "sandboxed and plain, against a bare process doing the same once, in the same run.")
+                    + "sandboxed and plain, against a bare process doing the same once, in the same run. ric: AWS's "
+                    + "runtime interface client as a provided.al2023 bootstrap, with and without a JDK AOT cache.")
     static final class Cold implements Callable<Integer> {
-        @Option(names = "--runtime", defaultValue = "java25", description = "java25 (default) or provided.")
+        @Option(names = "--runtime", defaultValue = "java25", description = "java25 (default), provided or ric.")
         String runtime;
 
         @Option(names = "--cold-starts", defaultValue = "30", description = "Cold starts per series (default: "
@@ -164,9 +165,9 @@ public final class BenchCommand implements Runnable {
             var benchmark = new ColdBenchmark(runtime, coldStarts);
             List<ColdBenchmark.Series> series = benchmark.coldStarts();
             if (!json) {
-                System.out.printf("%-20s %8s %8s%n", "cold start (" + runtime + ")", "p50 ms", "p95 ms");
+                System.out.printf("%-32s %8s %8s%n", "cold start (" + runtime + ")", "p50 ms", "p95 ms");
                 for (ColdBenchmark.Series s : series) {
-                    System.out.printf("%-20s %8.2f %8.2f%n", s.name(), s.p50(), s.p95());
+                    System.out.printf("%-32s %8.2f %8.2f%n", s.name(), s.p50(), s.p95());
                 }
                 System.out.println();
             }

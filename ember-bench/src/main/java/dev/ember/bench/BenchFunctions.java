@@ -8,8 +8,14 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Base64;
+import java.util.List;
 import java.util.Map;
+import java.util.stream.Collectors;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
 
@@ -33,14 +39,33 @@ public final class BenchFunctions {
     /** Creates a function of {@code memoryMb} with a 30 s timeout. */
     public static void deploy(HttpClient client, URI endpoint, String name, String runtime, String handler,
                               byte[] zip, int memoryMb) throws IOException, InterruptedException {
+        deploy(client, endpoint, name, runtime, handler, zip, memoryMb, Map.of());
+    }
+
+    /** Creates a function of {@code memoryMb} with a 30 s timeout and these environment variables. */
+    public static void deploy(HttpClient client, URI endpoint, String name, String runtime, String handler,
+                              byte[] zip, int memoryMb, Map<String, String> variables)
+            throws IOException, InterruptedException {
         String body = "{\"FunctionName\":\"%s\",\"Runtime\":\"%s\",\"Handler\":\"%s\",\"MemorySize\":%d,"
                 .formatted(name, runtime, handler, memoryMb)
+                + (variables.isEmpty() ? "" : "\"Environment\":" + environment(variables) + ",")
                 + "\"Timeout\":30,\"Code\":{\"ZipFile\":\"" + Base64.getEncoder().encodeToString(zip) + "\"}}";
         HttpResponse<String> created = client.send(HttpRequest.newBuilder(endpoint.resolve("/2015-03-31/functions"))
                 .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
         if (created.statusCode() != 201) {
             throw new IllegalStateException("deploying " + name + " failed: " + created.body());
         }
+    }
+
+    /** {@code {"Variables":{...}}}, as CreateFunction and UpdateFunctionConfiguration take it. */
+    public static String environment(Map<String, String> variables) {
+        return variables.entrySet().stream().sorted(Map.Entry.comparingByKey())
+                .map(e -> quote(e.getKey()) + ":" + quote(e.getValue()))
+                .collect(Collectors.joining(",", "{\"Variables\":{", "}}"));
+    }
+
+    private static String quote(String s) {
+        return '"' + s.replace("\\", "\\\\").replace("\"", "\\\"") + '"';
     }
 
     /**
@@ -77,6 +102,26 @@ public final class BenchFunctions {
             throw new UncheckedIOException(e);
         }
         return bytes.toByteArray();
+    }
+
+    /**
+     * Deletes a benchmark's temporary directory, a server's data directory included (its code store is read-only);
+     * best effort: what cannot be deleted is left, with a warning.
+     */
+    public static void deleteTree(Path root) {
+        try (var paths = Files.walk(root)) {
+            List<Path> all = paths.toList();
+            for (Path path : all) { // parents first: a read-only directory's entries cannot be deleted
+                if (Files.isDirectory(path, LinkOption.NOFOLLOW_LINKS)) {
+                    Files.setPosixFilePermissions(path, PosixFilePermissions.fromString("rwx------"));
+                }
+            }
+            for (Path path : all.reversed()) {
+                Files.delete(path);
+            }
+        } catch (IOException | UncheckedIOException e) {
+            System.err.println("bench: cannot delete " + root + ": " + e);
+        }
     }
 
     /** The percentile {@code p} (0–100) of sorted values. */

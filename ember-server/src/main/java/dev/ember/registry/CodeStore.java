@@ -36,6 +36,10 @@ import java.util.regex.Pattern;
  * reader (or a process that crashed half-way) never sees half of it. Temporaries start with a dot and are removed
  * when the store opens. The unpacked tree is read-only: directories 0555, files 0444, or 0555 when the zip marks
  * them executable and for a root-level {@code bootstrap}.
+ *
+ * <p>Files keep the modification time their zip entry records, as Lambda's extraction does: a JDK's AOT cache or CDS
+ * archive shipped in the zip is only accepted with jars of the same size and time as when it was made. Directories
+ * and links get the time of the unpacking (nothing validates against those).
  */
 final class CodeStore {
     private static final String UPLOAD_PREFIX = ".upload-";
@@ -169,6 +173,10 @@ final class CodeStore {
                         unzipped += archive.extract(item.entry(), DeploymentPackage.MAX_UNZIPPED_BYTES - unzipped, out);
                         if (unzipped > DeploymentPackage.MAX_UNZIPPED_BYTES) {
                             throw DeploymentPackage.unzippedTooLarge();
+                        }
+                        if (item.entry().modified() != null) {
+                            // Before the fsync, which makes the time durable with the content.
+                            Files.setLastModifiedTime(path, item.entry().modified());
                         }
                         channel.force(true);
                     }

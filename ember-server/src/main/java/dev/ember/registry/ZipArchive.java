@@ -11,8 +11,13 @@ import java.nio.charset.CharacterCodingException;
 import java.nio.charset.Charset;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.attribute.FileTime;
+import java.time.DateTimeException;
+import java.time.LocalDateTime;
+import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.zip.CRC32;
 import java.util.zip.DataFormatException;
 import java.util.zip.Inflater;
@@ -24,6 +29,7 @@ import java.util.zip.Inflater;
  *
  * <p>Supports stored and deflated entries, data descriptors and ZIP64 sizes and offsets; refuses encrypted entries,
  * other compression methods, spanned archives and anything inconsistent (CRC, sizes, offsets) as unreadable.
+ * Modification times are read leniently: one that cannot be read is absent, never a reason to refuse the archive.
  */
 final class ZipArchive {
     static final String COULD_NOT_UNZIP =
@@ -38,6 +44,8 @@ final class ZipArchive {
     private static final int CENTRAL_HEADER_SIZE = 46;
     private static final int LOCAL_HEADER_SIZE = 30;
     private static final int ZIP64_EXTRA = 0x0001;
+    /** Info-ZIP's extended timestamp ("UT"): seconds since the epoch, UTC. */
+    private static final int EXTENDED_TIMESTAMP_EXTRA = 0x5455;
     private static final int STORED = 0;
     private static final int DEFLATED = 8;
     private static final int FLAG_ENCRYPTED = 1;
@@ -54,8 +62,11 @@ final class ZipArchive {
      * @param name      the name as stored (not yet checked for safety)
      * @param unixMode  the unix mode bits ({@code st_mode}) when the archiver recorded them, else 0
      * @param dataStart where the entry's compressed bytes start in the archive
+     * @param modified  when the file was last modified, as the archiver recorded it; null when it recorded none
+     *                  that can be read (see {@link #modified})
      */
-    record Entry(String name, int method, long crc, long compressedSize, long size, long dataStart, int unixMode) {
+    record Entry(String name, int method, long crc, long compressedSize, long size, long dataStart, int unixMode,
+                 FileTime modified) {
         private static final int TYPE_MASK = 0170000;
 
         boolean isDirectory() {
@@ -159,6 +170,8 @@ final class ZipArchive {
                 int madeBy = u16(zip, p + 4);
                 int flags = u16(zip, p + 8);
                 int method = u16(zip, p + 10);
+                int dosTime = u16(zip, p + 12);
+                int dosDate = u16(zip, p + 14);
                 long crc = u32(zip, p + 16);
                 long compressedSize = u32(zip, p + 20);
                 long size = u32(zip, p + 24);
@@ -178,6 +191,9 @@ final class ZipArchive {
                 // in this order, present only when needed.
                 if (size == U32_MAX || compressedSize == U32_MAX || localHeader == U32_MAX || disk == 0xFFFF) {
                     int block = findExtra(zip, extra, extraLength, ZIP64_EXTRA);
+                    if (block < 0) {
+                        throw unreadable();
+                    }
                     int field = block + 4;
                     int blockEnd = block + 4 + u16(zip, block + 2);
                     if (size == U32_MAX) {
@@ -194,7 +210,8 @@ final class ZipArchive {
                 }
                 int unixMode = (madeBy >> 8) == HOST_UNIX || (madeBy >> 8) == HOST_OSX ? (int) (external >>> 16) : 0;
                 entries.add(new Entry(name, method, crc, compressedSize, size,
-                        dataStart(localHeader, compressedSize), unixMode));
+                        dataStart(localHeader, compressedSize), unixMode,
+                        modified(zip, extra, extraLength, dosTime, dosDate)));
                 at = next;
             }
         } catch (IndexOutOfBoundsException | BufferUnderflowException | ArithmeticException e) {
@@ -293,6 +310,29 @@ final class ZipArchive {
         }
     }
 
+    /**
+     * The modification time of an entry: the extended timestamp when the archiver wrote one (Info-ZIP's {@code zip},
+     * Java's {@code ZipEntry.setLastModifiedTime}; UTC, to the second), else the DOS date and time every entry has
+     * (local time of the archiver, to two seconds; read in this host's zone, as {@code unzip} and
+     * {@code java.util.zip} do). Null when neither is a valid time.
+     */
+    private static FileTime modified(ByteBuffer zip, int extra, int extraLength, int dosTime, int dosDate) {
+        int block = findExtra(zip, extra, extraLength, EXTENDED_TIMESTAMP_EXTRA);
+        // In the central directory the block holds a flags byte and, when its bit 0 says the local header has one,
+        // the modification time only (never the access or creation times the local header may have).
+        if (block >= 0 && u16(zip, block + 2) >= 5 && (zip.get(block + 4) & 1) != 0) {
+            return FileTime.from(zip.getInt(block + 5), TimeUnit.SECONDS);
+        }
+        try {
+            LocalDateTime local = LocalDateTime.of(1980 + (dosDate >> 9), (dosDate >> 5) & 0x0f, dosDate & 0x1f,
+                    dosTime >> 11, (dosTime >> 5) & 0x3f, (dosTime & 0x1f) * 2);
+            return FileTime.from(local.atZone(ZoneId.systemDefault()).toInstant());
+        } catch (DateTimeException e) {
+            return null; // e.g. a zero date, which some archivers write
+        }
+    }
+
+    /** Where the extra block {@code id} starts within {@code [start, start + length)}, or -1. */
     private static int findExtra(ByteBuffer zip, int start, int length, int id) {
         int at = start;
         int end = start + length;
@@ -307,7 +347,7 @@ final class ZipArchive {
             }
             at += 4 + blockSize;
         }
-        throw unreadable();
+        return -1;
     }
 
     private static long long64(ByteBuffer zip, int at, int end) {

@@ -3,10 +3,15 @@ package dev.ember.registry;
 import static dev.ember.registry.TestZips.zip;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.ByteArrayOutputStream;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HexFormat;
@@ -14,6 +19,8 @@ import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipOutputStream;
 import org.junit.jupiter.api.Test;
 
 /** The content-addressed code store: one blob per distinct zip, unpacked once, read-only. */
@@ -65,6 +72,36 @@ class CodeDirectoryTest extends RegistryTestCase {
         }
         assertThat(Files.readSymbolicLink(dir.resolve("lib/tool"))).isEqualTo(Path.of("../bin/tool"));
         assertThat(dir.resolve("lib/tool")).hasContent("tool");
+    }
+
+    @Test
+    void unpackedFilesKeepTheModificationTimesOfTheirEntries() throws Exception {
+        Instant cacheTime = Instant.parse("2021-03-04T05:06:07Z");
+        LocalDateTime jarTime = LocalDateTime.parse("2019-08-09T10:11:12");
+        var bytes = new ByteArrayOutputStream();
+        try (var zip = new ZipOutputStream(bytes)) {
+            zip.putNextEntry(new ZipEntry("bootstrap"));
+            zip.write("#!/bin/sh\n".getBytes());
+            // DOS time and the extended timestamp (UTC, to the second): what zip(1) writes too.
+            ZipEntry cache = new ZipEntry("app.aot");
+            cache.setLastModifiedTime(FileTime.from(cacheTime));
+            zip.putNextEntry(cache);
+            zip.write("cache".getBytes());
+            // DOS time only: local time, to two seconds.
+            ZipEntry jar = new ZipEntry("lib/app.jar");
+            jar.setTimeLocal(jarTime);
+            zip.putNextEntry(jar);
+            zip.write("jar".getBytes());
+        }
+        CodeInfo code = registry.create(RegistryFixture.config("times"), bytes.toByteArray(), false).code();
+
+        Path dir = registry.codeDirectory(code);
+
+        assertThat(Files.getLastModifiedTime(dir.resolve("app.aot")).toInstant()).isEqualTo(cacheTime);
+        assertThat(Files.getLastModifiedTime(dir.resolve("lib/app.jar")).toInstant())
+                .isEqualTo(jarTime.atZone(ZoneId.systemDefault()).toInstant());
+        assertThat(dir.resolve("lib/app.jar")).hasContent("jar");
+        assertThat(mode(dir.resolve("app.aot"))).isEqualTo("r--r--r--");
     }
 
     @Test

@@ -13,22 +13,30 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.Function;
 
 /**
  * Cold starts end to end. {@link #coldStarts()}: the first invocation of a hello world with no warm environment of
  * it (each follows a configuration update, which retires the warm one), on a sandboxing server, against a bare process
  * doing the same work once, measured in the same run. {@link #scaleUp(int)}: {@code n} concurrent requests to a
  * function with no environment; the time until all are served, and environments created per second.
+ *
+ * <p>Runtime {@code ric}: AWS's runtime interface client as a {@code provided.al2023} bootstrap ({@link RicFunction}),
+ * with and without the JDK AOT cache its zip carries.
  */
 public final class ColdBenchmark {
     private static final String FUNCTION = "cold-hello";
@@ -37,14 +45,17 @@ public final class ColdBenchmark {
     private final String runtime;
     private final int coldStarts;
     private final HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+    /** For {@code ric}: the function and its zip, made by {@link #coldStarts()}. */
+    private RicFunction ric;
+    private byte[] ricZip;
 
     /**
-     * @param runtime    {@code java25} or {@code provided}
+     * @param runtime    {@code java25}, {@code provided} or {@code ric}
      * @param coldStarts how many to measure per series
      */
     public ColdBenchmark(String runtime, int coldStarts) {
-        if (!runtime.equals("java25") && !runtime.equals("provided")) {
-            throw new IllegalArgumentException("--runtime must be java25 or provided, was '" + runtime + "'");
+        if (!List.of("java25", "provided", "ric").contains(runtime)) {
+            throw new IllegalArgumentException("--runtime must be java25, provided or ric, was '" + runtime + "'");
         }
         this.runtime = runtime;
         this.coldStarts = coldStarts;
@@ -69,9 +80,12 @@ public final class ColdBenchmark {
     /**
      * The server's cold starts and the bare process, in the same run: sandboxed with stem cells (the default), without
      * them, for java25 also without them and with the runtime's AOT cache only (not the function's own) or none;
-     * plain processes with stem cells.
+     * plain processes with stem cells. For ric see {@link #ricColdStarts()}.
      */
     public List<Series> coldStarts() throws Exception {
+        if (runtime.equals("ric")) {
+            return ricColdStarts();
+        }
         List<Series> series = new ArrayList<>();
         // First, while this JVM's own JIT is still warming up: a disadvantage, if any, for the series without.
         System.setProperty(StemCells.DISABLED_PROPERTY, "true");
@@ -103,26 +117,77 @@ public final class ColdBenchmark {
     }
 
     /**
+     * AWS's runtime interface client, in the same run: sandboxed without stem cells and with them (the default), each
+     * without and with the AOT cache in the zip; and bare, as a plain process (without the cache, which is only valid
+     * at {@code /var/task}) and in a bubblewrap view with the code at {@code /var/task} (with it).
+     */
+    private List<Series> ricColdStarts() throws Exception {
+        ric = RicFunction.build(BenchFunctions.MEMORY_MB);
+        try {
+            ricZip = ric.zip();
+            List<Series> series = new ArrayList<>();
+            System.setProperty(StemCells.DISABLED_PROPERTY, "true");
+            try {
+                // Not measured: the first series of a run came out tens of ms slower than the same series later
+                // (this JVM's own JIT still warming up, serving and timing the invocations). Then, within each pair,
+                // the one with the cache first: what is left of that, if anything, is against it.
+                coldStarts(true, RicFunction.AOT_VARIABLES, 10);
+                series.add(new Series("emberAotCacheWithoutStemCells",
+                        coldStarts(true, RicFunction.AOT_VARIABLES, coldStarts)));
+                series.add(new Series("emberWithoutStemCells", coldStarts(true, Map.of(), coldStarts)));
+            } finally {
+                System.clearProperty(StemCells.DISABLED_PROPERTY);
+            }
+            series.add(new Series("emberAotCache", coldStarts(true, RicFunction.AOT_VARIABLES, coldStarts)));
+            series.add(new Series("ember", coldStarts(true, Map.of(), coldStarts)));
+            series.add(new Series("bare", bareRic(ric::bare)));
+            series.add(new Series("bareAotCache", bareRic(api -> ric.bareAtTaskRoot(api,
+                    RicFunction.AOT_VARIABLES))));
+            return series;
+        } finally {
+            ric.delete();
+        }
+    }
+
+    /**
      * Cold starts on a server that sandboxes environments or starts plain processes, in ms, sorted. A runtime
      * started with the server's AOT cache, for java25, unless {@link JavaAotCache#DISABLED_PROPERTY} is set.
      */
     public double[] coldStarts(boolean sandbox) throws Exception {
+        return coldStarts(sandbox, Map.of(), coldStarts);
+    }
+
+    /**
+     * @param variables the function's environment; for ric, with {@link RicFunction#AOT_VARIABLES} its first warm-up
+     *                  cold start also logs the JVM's use of the cache ({@code -Xlog:aot}), checked at the end
+     * @param count     cold starts measured, after 5 that are not
+     */
+    private double[] coldStarts(boolean sandbox, Map<String, String> variables, int count) throws Exception {
         Path dataDir = Files.createTempDirectory("ember-bench-cold");
         try (EmberServer server = EmberServer.start(ServerOptions.defaults().withPort(0).withDataDir(dataDir)
                 .withSandbox(sandbox))) {
             URI endpoint = server.endpoint();
-            deploy(endpoint, FUNCTION, BenchFunctions.MEMORY_MB);
+            deploy(endpoint, FUNCTION, BenchFunctions.MEMORY_MB, variables);
             URI invoke = endpoint.resolve("/2015-03-31/functions/" + FUNCTION + "/invocations");
             URI configuration = endpoint.resolve("/2015-03-31/functions/" + FUNCTION + "/configuration");
+            boolean checkAotCache = variables.equals(RicFunction.AOT_VARIABLES);
             int warmUp = 5;
-            double[] latencies = new double[coldStarts];
-            for (int i = -warmUp; i < coldStarts; i++) {
+            double[] latencies = new double[count];
+            for (int i = -warmUp; i < count; i++) {
                 if (i == 0) {
                     awaitAotCache(dataDir);
                     awaitFunctionAotCache(endpoint);
                 }
+                String environment = "";
+                if (checkAotCache) {
+                    Map<String, String> env = new TreeMap<>(variables);
+                    if (i == -warmUp) {
+                        env.put("JAVA_TOOL_OPTIONS", "-Xlog:aot");
+                    }
+                    environment = ",\"Environment\":" + BenchFunctions.environment(env);
+                }
                 send(HttpRequest.newBuilder(configuration).PUT(HttpRequest.BodyPublishers.ofString(
-                        "{\"Description\":\"cold start " + i + "\"}")).build());
+                        "{\"Description\":\"cold start " + i + "\"" + environment + "}")).build());
                 LockSupport.parkNanos(20_000_000); // lets the retired environment's teardown finish first
                 awaitStemCell(endpoint);
                 long started = System.nanoTime();
@@ -131,9 +196,60 @@ public final class ColdBenchmark {
                     latencies[i] = (System.nanoTime() - started) / 1e6;
                 }
             }
+            if (checkAotCache) {
+                checkAotCacheMapped(endpoint);
+            }
             Arrays.sort(latencies);
             return latencies;
+        } finally {
+            BenchFunctions.deleteTree(dataDir);
         }
+    }
+
+    /**
+     * The function's log shows that the JVM of the cold start with {@code -Xlog:aot} mapped the cache, with its
+     * classes loaded and linked ahead of time. (The measured ones run with {@code -XX:AOTMode=on}: a cache the JVM
+     * cannot use fails them.)
+     */
+    private void checkAotCacheMapped(URI endpoint) throws IOException, InterruptedException {
+        HttpResponse<String> log = client.send(HttpRequest.newBuilder(endpoint.resolve(
+                "/ember/v1/functions/" + FUNCTION + "/logs?since=0")).build(), HttpResponse.BodyHandlers.ofString());
+        String text = log.body();
+        if (!text.contains("Opened AOT cache " + RicFunction.AOT_CACHE)
+                || !text.contains("Using AOT-linked classes: true")) {
+            throw new IllegalStateException("the function's log does not show the JVM using " + RicFunction.AOT_CACHE
+                    + " (-Xlog:aot):\n" + text.substring(Math.max(0, text.length() - 4000)));
+        }
+    }
+
+    /**
+     * Bare runs of the runtime interface client: each against a Runtime API of its own with one invocation, from
+     * the process's start until its response arrives (then the API fails {@code /next} and the JVM exits; the next
+     * run starts once it has).
+     */
+    private double[] bareRic(Function<String, ProcessBuilder> runtime) throws IOException, InterruptedException {
+        double[] latencies = new double[coldStarts];
+        for (int i = -3; i < coldStarts; i++) {
+            try (FakeRuntimeApi api = FakeRuntimeApi.start(1)) {
+                ProcessBuilder builder = runtime.apply(api.address());
+                long started = System.nanoTime();
+                Process process = builder.start();
+                try {
+                    long answered = api.awaitFirstResponse(Duration.ofSeconds(30));
+                    if (i >= 0) {
+                        latencies[i] = (answered - started) / 1e6;
+                    }
+                    if (!process.waitFor(30, TimeUnit.SECONDS)) {
+                        throw new IllegalStateException(String.join(" ", builder.command()) + " did not exit after "
+                                + "its invocation");
+                    }
+                } finally {
+                    process.destroyForcibly().waitFor();
+                }
+            }
+        }
+        Arrays.sort(latencies);
+        return latencies;
     }
 
     /**
@@ -288,11 +404,24 @@ public final class ColdBenchmark {
                 environments += answer.get() ? 1 : 0;
             }
             return new ScaleUp(n, servedMs, environments, environments / (servedMs / 1000));
+        } finally {
+            BenchFunctions.deleteTree(dataDir);
         }
     }
 
     private void deploy(URI endpoint, String name, int memoryMb) throws IOException, InterruptedException {
-        if (runtime.equals("java25")) {
+        deploy(endpoint, name, memoryMb, Map.of());
+    }
+
+    private void deploy(URI endpoint, String name, int memoryMb, Map<String, String> variables)
+            throws IOException, InterruptedException {
+        if (runtime.equals("ric")) {
+            if (ricZip == null) {
+                throw new IllegalStateException("the ric function is made by coldStarts(); scale-up does not run it");
+            }
+            BenchFunctions.deploy(client, endpoint, name, "provided.al2023", RicFunction.HANDLER, ricZip, memoryMb,
+                    variables);
+        } else if (runtime.equals("java25")) {
             BenchFunctions.deploy(client, endpoint, name, "java25", "dev.ember.bench.NoOpHandler",
                     BenchFunctions.javaNoOp(), memoryMb);
         } else {
@@ -309,14 +438,27 @@ public final class ColdBenchmark {
         }
     }
 
-    /** The JSON of a cold-start run. */
+    /**
+     * The JSON of a cold-start run; {@code emberOverBareP50} against the first bare series. For ric also what the AOT
+     * cache takes off each p50 ({@code aotCacheSavesP50Ms}), and that the JVM was seen mapping it.
+     */
     public String json(List<Series> series) {
         StringBuilder json = new StringBuilder("{\"benchmark\":\"cold\",\"runtime\":\"" + runtime + "\"");
         for (Series s : series) {
             json.append(',').append(s.json());
         }
-        return json.append(String.format(Locale.ROOT, ",\"emberOverBareP50\":%.2f}",
-                series.stream().filter(s -> s.name().equals("ember")).findFirst().orElseThrow().p50()
-                        / series.getLast().p50())).toString();
+        json.append(String.format(Locale.ROOT, ",\"emberOverBareP50\":%.2f", p50(series, "ember")
+                / series.stream().filter(s -> s.name().startsWith("bare")).findFirst().orElseThrow().p50()));
+        if (runtime.equals("ric")) {
+            json.append(String.format(Locale.ROOT, ",\"aotCacheSavesP50Ms\":{\"ember\":%.2f,"
+                            + "\"emberWithoutStemCells\":%.2f},\"aotCacheMapped\":true",
+                    p50(series, "ember") - p50(series, "emberAotCache"),
+                    p50(series, "emberWithoutStemCells") - p50(series, "emberAotCacheWithoutStemCells")));
+        }
+        return json.append('}').toString();
+    }
+
+    private static double p50(List<Series> series, String name) {
+        return series.stream().filter(s -> s.name().equals(name)).findFirst().orElseThrow().p50();
     }
 }
