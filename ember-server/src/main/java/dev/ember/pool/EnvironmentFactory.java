@@ -98,27 +98,33 @@ public final class EnvironmentFactory implements AutoCloseable {
                                       Runnable whenGone) {
         String id = HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextLong());
         Path taskRoot = registry.codeDirectory(version.code());
+        String cacheKey = functionCacheKey(version);
         LaunchPlan plan;
         try {
-            plan = plan(version, taskRoot, taskRoot, id, provisioned, true);
+            plan = plan(version, taskRoot, taskRoot, id, provisioned, cacheKey == null ? null
+                    : functionCaches.ready(cacheKey));
         } catch (RuntimeException e) {
             whenGone.run();
             throw e;
         }
         ExecutionEnvironment environment = ExecutionEnvironment.start(id, version, isolation, plan, runDirectory, log,
                 provisioned, whenGone);
-        trainFunctionCache(version);
+        trainFunctionCache(version, cacheKey);
         return environment;
     }
 
-    /** The function's own AOT cache, trained after its first start in its sandbox; for Java functions only. */
-    private void trainFunctionCache(FunctionVersion version) {
-        if (version.config().runtime().family() != Runtime.Family.JAVA || !functionCachesEnabled()) {
+    /**
+     * Trains the function's own AOT cache after its first start, in its sandbox (a no-op once trained or under way).
+     *
+     * @param cacheKey {@link #functionCacheKey}: null for a version that has no cache of its own
+     */
+    private void trainFunctionCache(FunctionVersion version, String cacheKey) {
+        if (cacheKey == null) {
             return;
         }
         Path code = registry.codeDirectory(version.code());
-        functionCaches.train(functionCacheKey(version), work -> {
-            LaunchPlan plan = plan(version, code, code, "aot-training", false, false);
+        functionCaches.train(cacheKey, work -> {
+            LaunchPlan plan = plan(version, code, code, "aot-training", false, null);
             Map<String, String> env = new LinkedHashMap<>(plan.environment());
             env.put("AWS_LAMBDA_INITIALIZATION_TYPE", FunctionAotCaches.INITIALIZATION_TYPE);
             List<String> command = new ArrayList<>();
@@ -131,17 +137,17 @@ public final class EnvironmentFactory implements AutoCloseable {
         });
     }
 
-    private static boolean functionCachesEnabled() {
-        return !Boolean.getBoolean(JavaAotCache.DISABLED_PROPERTY)
-                && !Boolean.getBoolean(JavaAotCache.FUNCTIONS_DISABLED_PROPERTY);
-    }
-
     /**
      * Names a function's AOT cache after all that decides what its init loads: its code, handler, runtime and
-     * environment variables (a {@code JAVA_TOOL_OPTIONS} among them changes what the JVM can map).
+     * environment variables (a {@code JAVA_TOOL_OPTIONS} among them changes what the JVM can map). Null when the
+     * version has no cache of its own: not Java, or functions' caches are off.
      */
     private static String functionCacheKey(FunctionVersion version) {
         FunctionConfig config = version.config();
+        if (config.runtime().family() != Runtime.Family.JAVA || Boolean.getBoolean(JavaAotCache.DISABLED_PROPERTY)
+                || Boolean.getBoolean(JavaAotCache.FUNCTIONS_DISABLED_PROPERTY)) {
+            return null;
+        }
         StringBuilder identity = new StringBuilder(version.code().sha256()).append('\n').append(config.handler())
                 .append('\n').append(config.runtime().id());
         new TreeMap<>(config.environment()).forEach((name, value) ->
@@ -160,10 +166,8 @@ public final class EnvironmentFactory implements AutoCloseable {
      * {@code training (queued)}, {@code failed (why)}; null when it has none (not Java, or not started yet).
      */
     public String functionCache(FunctionVersion version) {
-        if (version.config().runtime().family() != Runtime.Family.JAVA || !functionCachesEnabled()) {
-            return null;
-        }
-        FunctionAotCaches.Status status = functionCaches.status(functionCacheKey(version));
+        String cacheKey = functionCacheKey(version);
+        FunctionAotCaches.Status status = cacheKey == null ? null : functionCaches.status(cacheKey);
         return status == null ? null
                 : status.state().name().toLowerCase(Locale.ROOT) + " (" + status.detail() + ")";
     }
@@ -231,7 +235,7 @@ public final class EnvironmentFactory implements AutoCloseable {
     boolean specialise(ExecutionEnvironment cell, FunctionVersion version, Consumer<String> log) {
         Path code = registry.codeDirectory(version.code());
         Path taskRoot = cellDirectory.resolve(cell.id());
-        LaunchPlan plan = plan(version, code, taskRoot, cell.id(), false, false);
+        LaunchPlan plan = plan(version, code, taskRoot, cell.id(), false, null);
         try {
             CodeLinks.link(code, taskRoot);
         } catch (IOException e) {
@@ -244,7 +248,7 @@ public final class EnvironmentFactory implements AutoCloseable {
         byte[] spec = version.config().runtime().family() == Runtime.Family.JAVA ? nulSeparated(env)
                 : shellSpecialisation(env, isolation.taskRoot(taskRoot));
         boolean specialised = cell.specialise(version, log, spec);
-        trainFunctionCache(version); // for the normal starts to come, when no cell is there
+        trainFunctionCache(version, functionCacheKey(version)); // for the normal starts to come, when no cell is there
         return specialised;
     }
 
@@ -277,10 +281,11 @@ public final class EnvironmentFactory implements AutoCloseable {
     /**
      * @param code     the function's code on the host, checked for a bootstrap
      * @param taskRoot where the environment shows it from: {@code code} itself, or a stem cell's task root
-     * @param ownCache whether a Java runtime maps the function's own AOT cache when it is ready (a normal start)
+     * @param ownCache the directory of the function's own AOT cache, for a normal start once it is trained; else
+     *                 null (a Java runtime maps the runtime's)
      */
     private LaunchPlan plan(FunctionVersion version, Path code, Path taskRoot, String id, boolean provisioned,
-                            boolean ownCache) {
+                            Path ownCache) {
         FunctionConfig config = version.config();
         String taskRootInside = isolation.taskRoot(taskRoot);
         Map<String, String> env = new LinkedHashMap<>(config.environment());
@@ -306,11 +311,10 @@ public final class EnvironmentFactory implements AutoCloseable {
         if (config.runtime().family() == Runtime.Family.JAVA) {
             readOnly.add(javaRuntime);
             env.put("LAMBDA_RUNTIME_DIR", javaRuntime.toString()); // shown at the same path in a sandbox
-            Path cache = ownCache && functionCachesEnabled() ? functionCaches.ready(functionCacheKey(version)) : null;
-            if (cache != null) {
-                readOnly.add(cache); // its own only: a cache holds its function's classes
+            if (ownCache != null) {
+                readOnly.add(ownCache); // its own only: a cache holds its function's classes
             }
-            command.addAll(javaCommand(config.memoryMb(), cache));
+            command.addAll(javaCommand(config.memoryMb(), ownCache));
         } else {
             env.put("LAMBDA_RUNTIME_DIR", taskRootInside);
             if (!Files.isRegularFile(code.resolve("bootstrap"))) {

@@ -1,19 +1,13 @@
 package dev.ember.pool;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.ember.sandbox.IsolationReport;
 import dev.ember.testing.EmberTestServer;
 import dev.ember.testing.Packages;
 import dev.ember.testing.handlers.AotCacheReporter;
 import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -43,13 +37,10 @@ class FunctionAotCacheTest {
 
     EmberTestServer server;
     LambdaClient lambda;
-    final HttpClient http = HttpClient.newHttpClient();
 
     @BeforeAll
     void start(@TempDir Path dataDir) {
-        IsolationReport host = IsolationReport.probe();
-        assumeTrue(host.notEnforced().isEmpty(), () -> "this host cannot sandbox fully:\n" + host.table());
-        server = EmberTestServer.start(dataDir);
+        server = EmberTestServer.startSandboxed(dataDir);
         lambda = server.lambda();
     }
 
@@ -131,9 +122,6 @@ class FunctionAotCacheTest {
     }
 
     private String cacheStatus(String name) throws IOException, InterruptedException {
-        URI uri = server.endpoint().resolve("/ember/v1/functions/" + name + "/scaling");
-        HttpResponse<String> response = http.send(HttpRequest.newBuilder(uri).build(),
-                HttpResponse.BodyHandlers.ofString());
-        return JSON.readTree(response.body()).path("AotCache").asText("");
+        return server.scaling(name).path("AotCache").asText("");
     }
 }

@@ -1,20 +1,14 @@
 package dev.ember.pool;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.ember.sandbox.IsolationReport;
 import dev.ember.testing.EmberTestServer;
 import dev.ember.testing.Packages;
 import dev.ember.testing.PythonHandler;
 import dev.ember.testing.handlers.EnvironmentReporter;
 import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -53,13 +47,10 @@ class StemCellTest {
 
     EmberTestServer server;
     LambdaClient lambda;
-    final HttpClient http = HttpClient.newHttpClient();
 
     @BeforeAll
     void start(@TempDir Path dataDir) {
-        IsolationReport host = IsolationReport.probe();
-        assumeTrue(host.notEnforced().isEmpty(), () -> "this host cannot sandbox fully:\n" + host.table());
-        server = EmberTestServer.start(dataDir);
+        server = EmberTestServer.startSandboxed(dataDir);
         lambda = server.lambda();
     }
 
@@ -291,10 +282,7 @@ class StemCellTest {
     }
 
     private JsonNode cells(String function) throws IOException, InterruptedException {
-        URI uri = server.endpoint().resolve("/ember/v1/functions/" + function + "/scaling");
-        HttpResponse<String> response = http.send(HttpRequest.newBuilder(uri).build(),
-                HttpResponse.BodyHandlers.ofString());
-        return JSON.readTree(response.body()).path("StemCells");
+        return server.scaling(function).path("StemCells");
     }
 
     private void awaitBootedCell(String function) {

@@ -1,7 +1,6 @@
 package dev.ember.sandbox;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -50,9 +49,7 @@ class HostileFunctionsTest {
 
     @BeforeAll
     void startServer() {
-        IsolationReport host = IsolationReport.probe();
-        assumeTrue(host.notEnforced().isEmpty(), () -> "this host cannot sandbox fully:\n" + host.table());
-        server = EmberTestServer.start(dataDir.resolve("data"));
+        server = EmberTestServer.startSandboxed(dataDir.resolve("data"));
         lambda = server.lambda();
         deploy("good", """
                 def handle(event):

@@ -91,20 +91,9 @@ public final class ColdBenchmark {
         System.setProperty(StemCells.DISABLED_PROPERTY, "true");
         try {
             if (runtime.equals("java25")) {
-                System.setProperty(JavaAotCache.DISABLED_PROPERTY, "true");
-                try {
-                    series.add(new Series("emberWithoutStemCellsOrAotCache", coldStarts(true)));
-                } finally {
-                    System.clearProperty(JavaAotCache.DISABLED_PROPERTY);
-                }
-            }
-            if (runtime.equals("java25")) {
-                System.setProperty(JavaAotCache.FUNCTIONS_DISABLED_PROPERTY, "true");
-                try {
-                    series.add(new Series("emberWithoutStemCellsRuntimeAotCacheOnly", coldStarts(true)));
-                } finally {
-                    System.clearProperty(JavaAotCache.FUNCTIONS_DISABLED_PROPERTY);
-                }
+                series.add(sandboxedWith(JavaAotCache.DISABLED_PROPERTY, "emberWithoutStemCellsOrAotCache"));
+                series.add(sandboxedWith(JavaAotCache.FUNCTIONS_DISABLED_PROPERTY,
+                        "emberWithoutStemCellsRuntimeAotCacheOnly"));
             }
             series.add(new Series("emberWithoutStemCells", coldStarts(true)));
         } finally {
@@ -114,6 +103,16 @@ public final class ColdBenchmark {
         series.add(new Series("emberUnsandboxed", coldStarts(false)));
         series.add(new Series(runtime.equals("java25") ? "bareJava" : "bareBash", bare()));
         return series;
+    }
+
+    /** The sandboxed series {@code name}, on a server started with the system property {@code property} true. */
+    private Series sandboxedWith(String property, String name) throws Exception {
+        System.setProperty(property, "true");
+        try {
+            return new Series(name, coldStarts(true));
+        } finally {
+            System.clearProperty(property);
+        }
     }
 
     /**
