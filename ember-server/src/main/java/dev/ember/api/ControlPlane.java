@@ -100,7 +100,8 @@ final class ControlPlane implements HttpService {
                 orDefault(body.integer("Timeout"), FunctionConfig.DEFAULT_TIMEOUT_SECONDS),
                 orDefault(body.integer("MemorySize"), FunctionConfig.DEFAULT_MEMORY_MB),
                 variables,
-                orDefault(storageMb, FunctionConfig.DEFAULT_EPHEMERAL_STORAGE_MB));
+                orDefault(storageMb, FunctionConfig.DEFAULT_EPHEMERAL_STORAGE_MB),
+                deadLetterTarget(body));
         FunctionVersion created = registry.create(config, zip, body.bool("Publish"));
         sendJson(res, Status.CREATED_201, FunctionConfiguration.of(created, arns));
     }
@@ -165,9 +166,16 @@ final class ControlPlane implements HttpService {
                 body.integer("Timeout"),
                 body.integer("MemorySize"),
                 body.has("Environment") ? orDefault(environment(body), Map.of()) : null,
-                storage == null ? null : storage.integer("Size"));
+                storage == null ? null : storage.integer("Size"),
+                body.has("DeadLetterConfig") ? orDefault(deadLetterTarget(body), "") : null);
         FunctionVersion updated = registry.updateConfiguration(name, update, body.string("RevisionId"));
         sendJson(res, Status.OK_200, FunctionConfiguration.of(updated, arns));
+    }
+
+    /** {@code DeadLetterConfig.TargetArn}; null when absent or empty. */
+    private static String deadLetterTarget(RequestBody body) {
+        RequestBody config = body.object("DeadLetterConfig");
+        return config == null ? null : config.string("TargetArn");
     }
 
     private void updateCode(ServerRequest req, ServerResponse res) {

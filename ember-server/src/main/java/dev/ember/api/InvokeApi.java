@@ -1,6 +1,7 @@
 package dev.ember.api;
 
 import static dev.ember.api.Exchanges.body;
+import dev.ember.async.AsyncInvocations;
 import dev.ember.invoke.InvocationResult;
 import dev.ember.invoke.InvokeRequest;
 import dev.ember.invoke.Invoker;
@@ -19,10 +20,15 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 
-/** Lambda's Invoke API: {@code POST /2015-03-31/functions/{name}/invocations}. */
+/**
+ * Lambda's Invoke API: {@code POST /2015-03-31/functions/{name}/invocations}, synchronous ({@code RequestResponse}),
+ * asynchronous ({@code Event}: 202 once the event is durable) or {@code DryRun}.
+ */
 final class InvokeApi implements HttpService {
     /** AWS's synchronous request payload limit. */
     static final int MAX_SYNC_PAYLOAD = 6_291_456;
+    /** Ember's asynchronous request payload limit (AWS's is 1 MB too). */
+    static final int MAX_ASYNC_PAYLOAD = 1_048_576;
     private static final int MAX_CLIENT_CONTEXT = 3583;
     private static final byte[] EMPTY_EVENT = "{}".getBytes(StandardCharsets.US_ASCII);
 
@@ -34,10 +40,12 @@ final class InvokeApi implements HttpService {
     private static final HeaderName EXECUTED_VERSION = HeaderNames.create("X-Amz-Executed-Version");
 
     private final Invoker invoker;
+    private final AsyncInvocations async;
     private final FunctionRegistry registry;
 
-    InvokeApi(Invoker invoker, FunctionRegistry registry) {
+    InvokeApi(Invoker invoker, AsyncInvocations async, FunctionRegistry registry) {
         this.invoker = invoker;
+        this.async = async;
         this.registry = registry;
     }
 
@@ -70,8 +78,14 @@ final class InvokeApi implements HttpService {
                 res.header(EXECUTED_VERSION, version.version());
                 res.status(Status.NO_CONTENT_204).send();
             }
-            case "Event" -> throw LambdaException.invalid("Asynchronous invocation (X-Amz-Invocation-Type: Event) "
-                    + "is not available on this Ember server yet; use RequestResponse");
+            case "Event" -> {
+                byte[] payload = body(req, MAX_ASYNC_PAYLOAD, "the InvokeAsync operation");
+                checkJson(payload);
+                // The 202 goes out only once the event is durable: from here on it is delivered at least once.
+                async.enqueue(RequestId.of(req), ref.name(), ref.qualifier(), payload.length == 0 ? EMPTY_EVENT
+                        : payload, clientContext);
+                res.status(Status.ACCEPTED_202).send();
+            }
             default -> throw LambdaException.invalid("1 validation error detected: Value '%s' at 'invocationType' "
                     + "failed to satisfy constraint: Member must satisfy enum value set: "
                     + "[Event, RequestResponse, DryRun]", type);

@@ -1,5 +1,6 @@
 package dev.ember.api;
 
+import dev.ember.async.AsyncInvocations;
 import dev.ember.invoke.ConcurrencyControls;
 import dev.ember.invoke.Invoker;
 import dev.ember.invoke.ProvisionedConcurrency;
@@ -29,7 +30,7 @@ public final class LambdaHttpApi {
     /** Adds every route and the error mapping to {@code routing}. */
     public static void register(HttpRouting.Builder routing, FunctionRegistry registry, Invoker invoker,
                                 ConcurrencyControls concurrency, ProvisionedConcurrency provisioned,
-                                FunctionLogs logs, Arns arns) {
+                                AsyncInvocations async, FunctionLogs logs, Arns arns) {
         routing.addFilter((chain, req, res) -> {
             // AWS answers every request with its id.
             RequestId id = RequestId.create();
@@ -40,7 +41,8 @@ public final class LambdaHttpApi {
                 .register(new ControlPlane(registry, concurrency, arns))
                 .register(new ConcurrencyApi(concurrency))
                 .register(new ProvisionedConcurrencyApi(provisioned, invoker, arns))
-                .register(new InvokeApi(invoker, registry))
+                .register(new InvokeApi(invoker, async, registry))
+                .register(new AsyncApi(async, arns))
                 .register(new LogsApi(registry, logs))
                 .register(new ScalingApi(invoker))
                 .error(LambdaException.class, (req, res, e) -> Exchanges.sendError(res, e))

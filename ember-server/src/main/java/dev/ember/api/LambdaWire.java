@@ -45,6 +45,9 @@ final class LambdaWire {
     record EphemeralStorage(int size) {
     }
 
+    record DeadLetterConfig(String targetArn) {
+    }
+
     record TracingConfig(String mode) {
     }
 
@@ -56,7 +59,8 @@ final class LambdaWire {
                                  String lastModified, String codeSha256, String version, Environment environment,
                                  TracingConfig tracingConfig, String revisionId, String state,
                                  String lastUpdateStatus, String packageType, List<String> architectures,
-                                 EphemeralStorage ephemeralStorage, LoggingConfig loggingConfig) {
+                                 EphemeralStorage ephemeralStorage, LoggingConfig loggingConfig,
+                                 DeadLetterConfig deadLetterConfig) {
 
         static FunctionConfiguration of(FunctionVersion version, Arns arns) {
             FunctionConfig config = version.config();
@@ -68,7 +72,8 @@ final class LambdaWire {
                     config.environment().isEmpty() ? null : new Environment(config.environment()),
                     new TracingConfig("PassThrough"), version.revisionId(), "Active", "Successful", "Zip",
                     List.of("x86_64"), new EphemeralStorage(config.ephemeralStorageMb()),
-                    new LoggingConfig("Text", "/aws/lambda/" + config.name()));
+                    new LoggingConfig("Text", "/aws/lambda/" + config.name()),
+                    config.deadLetterTargetArn() == null ? null : new DeadLetterConfig(config.deadLetterTargetArn()));
         }
     }
 

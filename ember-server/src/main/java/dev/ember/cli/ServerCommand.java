@@ -1,5 +1,6 @@
 package dev.ember.cli;
 
+import dev.ember.async.AsyncInvocations;
 import dev.ember.server.EmberServer;
 import dev.ember.server.ServerOptions;
 import java.nio.file.Path;
@@ -34,6 +35,14 @@ final class ServerCommand implements Callable<Integer> {
     @Option(names = "--concurrency-limit", paramLabel = "N",
             description = "In-flight invocations across all functions (default: ${DEFAULT-VALUE}).")
     int concurrencyLimit = DEFAULTS.concurrencyLimit();
+
+    @Option(names = "--async-backlog", paramLabel = "N", description = "Asynchronous events queued or running, of all"
+            + " functions, at most; beyond it Event invocations get 429 (default: ${DEFAULT-VALUE}).")
+    int asyncBacklog = DEFAULTS.asyncLimits().backlogTotal();
+
+    @Option(names = "--async-backlog-per-function", paramLabel = "N", description = "Asynchronous events of one"
+            + " function queued or running, at most (default: ${DEFAULT-VALUE}).")
+    int asyncBacklogPerFunction = DEFAULTS.asyncLimits().backlogPerFunction();
 
     /** How environments are isolated. */
     enum IsolationChoice { sandbox, none }
@@ -89,6 +98,8 @@ final class ServerCommand implements Callable<Integer> {
             return DEFAULTS.withHost(host).withPort(port).withDataDir(dataDir)
                     .withConcurrencyLimit(concurrencyLimit).withSandbox(isolation == IsolationChoice.sandbox)
                     .withPolicy(policy)
+                    .withAsyncLimits(new AsyncInvocations.Limits(asyncBacklogPerFunction, asyncBacklog,
+                            DEFAULTS.asyncLimits().runningPerFunction()))
                     .withMemoryBudgetMb(memoryBudget == null ? 0 : MemorySizes.megabytes(memoryBudget, "--memory-budget"));
         } catch (IllegalArgumentException e) {
             throw new CliException(e.getMessage(), e);

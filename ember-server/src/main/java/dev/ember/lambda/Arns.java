@@ -34,6 +34,28 @@ public record Arns(String region, String account) {
         return qualifier == null ? function(name) : function(name) + ':' + qualifier;
     }
 
+    /**
+     * The ARN of one of Ember's built-in queues (dead-letter queues and destinations), shaped as an SQS queue's so
+     * that configurations written for AWS keep their form: {@code arn:aws:sqs:<region>:<account>:<name>}.
+     */
+    public String queue(String name) {
+        return "arn:aws:sqs:" + region + ':' + account + ':' + name;
+    }
+
+    /**
+     * The name of the built-in queue {@code arn} names, or null when it is not a queue ARN of this region and account.
+     */
+    public String queueName(String arn) {
+        String prefix = queue("");
+        return arn != null && arn.startsWith(prefix) && arn.length() > prefix.length()
+                ? arn.substring(prefix.length()) : null;
+    }
+
+    /** Whether {@code arn} is a full function ARN of this region and account ({@code ...:function:name[:q]}). */
+    public boolean isFunction(String arn) {
+        return arn != null && arn.startsWith(function(""));
+    }
+
     /** The ARN of the role used when a function is created without one. */
     public String defaultRole() {
         return "arn:aws:iam::" + account + ":role/ember-default";

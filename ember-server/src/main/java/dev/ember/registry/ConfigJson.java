@@ -32,6 +32,9 @@ final class ConfigJson {
                 .put("EphemeralStorage", config.ephemeralStorageMb());
         ObjectNode variables = node.putObject("Environment");
         new TreeMap<>(config.environment()).forEach(variables::put);
+        if (config.deadLetterTargetArn() != null) {
+            node.putObject("DeadLetterConfig").put("TargetArn", config.deadLetterTargetArn());
+        }
         return node.toString();
     }
 
@@ -47,7 +50,8 @@ final class ConfigJson {
                 node.path("Timeout").asInt(FunctionConfig.DEFAULT_TIMEOUT_SECONDS),
                 node.path("MemorySize").asInt(FunctionConfig.DEFAULT_MEMORY_MB),
                 environment,
-                node.path("EphemeralStorage").asInt(FunctionConfig.DEFAULT_EPHEMERAL_STORAGE_MB));
+                node.path("EphemeralStorage").asInt(FunctionConfig.DEFAULT_EPHEMERAL_STORAGE_MB),
+                node.path("DeadLetterConfig").path("TargetArn").asText(null));
     }
 
     /** {@code RoutingConfig.AdditionalVersionWeights} as a JSON object; {@code {}} when there is none. */

@@ -4,10 +4,18 @@ import java.util.Map;
 
 /**
  * A partial change of a function's configuration (UpdateFunctionConfiguration): a null component is left as it is.
- * An empty {@code environment} map removes every variable.
+ * An empty {@code environment} map removes every variable; an empty {@code deadLetterTargetArn} removes the
+ * dead-letter queue, as AWS's {@code DeadLetterConfig: {TargetArn: ""}} does.
  */
 public record ConfigUpdate(Runtime runtime, String handler, String role, String description, Integer timeoutSeconds,
-                           Integer memoryMb, Map<String, String> environment, Integer ephemeralStorageMb) {
+                           Integer memoryMb, Map<String, String> environment, Integer ephemeralStorageMb,
+                           String deadLetterTargetArn) {
+
+    /** A change that leaves the dead-letter queue as it is. */
+    public ConfigUpdate(Runtime runtime, String handler, String role, String description, Integer timeoutSeconds,
+                        Integer memoryMb, Map<String, String> environment, Integer ephemeralStorageMb) {
+        this(runtime, handler, role, description, timeoutSeconds, memoryMb, environment, ephemeralStorageMb, null);
+    }
 
     /** Applies this change to {@code current}. */
     public FunctionConfig applyTo(FunctionConfig current) {
@@ -19,6 +27,7 @@ public record ConfigUpdate(Runtime runtime, String handler, String role, String 
                 timeoutSeconds != null ? timeoutSeconds : current.timeoutSeconds(),
                 memoryMb != null ? memoryMb : current.memoryMb(),
                 environment != null ? environment : current.environment(),
-                ephemeralStorageMb != null ? ephemeralStorageMb : current.ephemeralStorageMb());
+                ephemeralStorageMb != null ? ephemeralStorageMb : current.ephemeralStorageMb(),
+                deadLetterTargetArn != null ? deadLetterTargetArn : current.deadLetterTargetArn());
     }
 }

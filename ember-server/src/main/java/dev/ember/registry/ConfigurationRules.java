@@ -49,7 +49,7 @@ final class ConfigurationRules {
     static FunctionConfig forCreate(FunctionConfig config, Arns arns) {
         FunctionConfig withRole = config.role() != null ? config : new FunctionConfig(config.name(), config.runtime(),
                 config.handler(), arns.defaultRole(), config.description(), config.timeoutSeconds(),
-                config.memoryMb(), config.environment(), config.ephemeralStorageMb());
+                config.memoryMb(), config.environment(), config.ephemeralStorageMb(), config.deadLetterTargetArn());
         Violations violations = new Violations();
         if (config.name().length() > 64) {
             violations.add("functionName", config.name(), "Member must have length less than or equal to 64");
@@ -57,7 +57,7 @@ final class ConfigurationRules {
             violations.add("functionName", config.name(),
                     "Member must satisfy regular expression pattern: " + FUNCTION_NAME.pattern());
         }
-        check(withRole, violations);
+        check(withRole, violations, arns);
         return withRole;
     }
 
@@ -66,12 +66,12 @@ final class ConfigurationRules {
      *
      * @throws LambdaException InvalidParameterValueException listing every violation
      */
-    static FunctionConfig check(FunctionConfig config) {
-        check(config, new Violations());
+    static FunctionConfig check(FunctionConfig config, Arns arns) {
+        check(config, new Violations(), arns);
         return config;
     }
 
-    private static void check(FunctionConfig config, Violations violations) {
+    private static void check(FunctionConfig config, Violations violations, Arns arns) {
         violations.required("role", config.role(), 2048, ROLE)
                 .required("handler", config.handler(), MAX_HANDLER, HANDLER)
                 .maxLength("description", config.description(), MAX_DESCRIPTION)
@@ -87,6 +87,23 @@ final class ConfigurationRules {
         }
         violations.throwIfAny();
         checkEnvironment(config.environment());
+        checkDeadLetterQueue(config.deadLetterTargetArn(), arns);
+    }
+
+    /** A built-in queue's name: SQS's rule (1 to 80 letters, digits, hyphens, underscores). */
+    public static final Pattern QUEUE_NAME = Pattern.compile("[a-zA-Z0-9_-]{1,80}");
+
+    /** Ember's dead-letter queues are its built-in queues, named by SQS-shaped ARNs of its region and account. */
+    private static void checkDeadLetterQueue(String arn, Arns arns) {
+        if (arn == null) {
+            return;
+        }
+        String queue = arns.queueName(arn);
+        if (queue == null || !QUEUE_NAME.matcher(queue).matches()) {
+            throw LambdaException.invalid("The provided DeadLetterConfig.TargetArn %s is not valid: Ember's dead-letter "
+                    + "queues are its built-in queues, named %s with a name of 1 to 80 letters, digits, hyphens or "
+                    + "underscores", arn, arns.queue("NAME"));
+        }
     }
 
     /** Description of a published version or an alias: at most 256 characters. */

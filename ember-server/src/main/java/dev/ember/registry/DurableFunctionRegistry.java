@@ -124,7 +124,7 @@ final class DurableFunctionRegistry implements FunctionRegistry {
         return write(name, before -> {
             FunctionEntry entry = existing(before, name, null);
             checkRevision(expectedRevisionId, entry.latest().revisionId());
-            FunctionConfig config = ConfigurationRules.check(update.applyTo(entry.latest().config()));
+            FunctionConfig config = ConfigurationRules.check(update.applyTo(entry.latest().config()), arns);
             FunctionEntry updated = entry.withLatest(new FunctionVersion(config, FunctionVersion.LATEST,
                     entry.latest().code(), newRevision(), now()));
             return new Change<>(updated, null, updated.latest());

@@ -15,10 +15,12 @@ import java.util.Objects;
  * @param memoryMb           128 to 10240
  * @param environment        the function's own environment variables, at most 4 KB in total
  * @param ephemeralStorageMb size of {@code /tmp}, 512 to 10240
+ * @param deadLetterTargetArn where asynchronous events go when every attempt failed ({@code DeadLetterConfig}): the
+ *                           ARN of a built-in queue, or null for none
  */
 public record FunctionConfig(String name, Runtime runtime, String handler, String role, String description,
                              int timeoutSeconds, int memoryMb, Map<String, String> environment,
-                             int ephemeralStorageMb) {
+                             int ephemeralStorageMb, String deadLetterTargetArn) {
     public static final int DEFAULT_TIMEOUT_SECONDS = 3;
     public static final int DEFAULT_MEMORY_MB = 128;
     public static final int DEFAULT_EPHEMERAL_STORAGE_MB = 512;
@@ -28,5 +30,13 @@ public record FunctionConfig(String name, Runtime runtime, String handler, Strin
         Objects.requireNonNull(runtime, "runtime");
         description = description == null ? "" : description;
         environment = environment == null ? Map.of() : Map.copyOf(environment);
+        deadLetterTargetArn = deadLetterTargetArn == null || deadLetterTargetArn.isEmpty() ? null : deadLetterTargetArn;
+    }
+
+    /** A configuration without a dead-letter queue. */
+    public FunctionConfig(String name, Runtime runtime, String handler, String role, String description,
+                          int timeoutSeconds, int memoryMb, Map<String, String> environment, int ephemeralStorageMb) {
+        this(name, runtime, handler, role, description, timeoutSeconds, memoryMb, environment, ephemeralStorageMb,
+                null);
     }
 }

@@ -73,7 +73,8 @@ record FunctionEntry(FunctionVersion latest, NavigableMap<Long, FunctionVersion>
         FunctionConfig config = latest.config();
         if (description != null) {
             config = new FunctionConfig(config.name(), config.runtime(), config.handler(), config.role(), description,
-                    config.timeoutSeconds(), config.memoryMb(), config.environment(), config.ephemeralStorageMb());
+                    config.timeoutSeconds(), config.memoryMb(), config.environment(), config.ephemeralStorageMb(),
+                    config.deadLetterTargetArn());
         }
         FunctionVersion version = new FunctionVersion(config, Long.toString(nextVersion), latest.code(),
                 versionRevision, now);

@@ -1,6 +1,7 @@
 package dev.ember.server;
 
 import dev.ember.api.LambdaHttpApi;
+import dev.ember.async.AsyncInvocations;
 import dev.ember.invoke.ConcurrencyControls;
 import dev.ember.invoke.Invoker;
 import dev.ember.invoke.ProvisionedConcurrency;
@@ -68,6 +69,9 @@ public final class EmberServer implements AutoCloseable {
             var provisioned = ProvisionedConcurrency.open(database, registry, concurrency, clock);
             Invoker invoker = track(resources, Invoker.local(registry, environments, pool, logs, concurrency,
                     provisioned, options.memoryBudget(), options.arns(), clock, options.initTimeout()));
+            // Tracked after the invoker, so it stops dispatching before the environments are destroyed.
+            AsyncInvocations async = track(resources, AsyncInvocations.start(database, registry, invoker,
+                    concurrency, options.arns(), clock, options.asyncLimits()));
             registry.addListener((name, deleted) -> {
                 if (deleted) {
                     deleteLogsIfGone(registry, logs, name);
@@ -98,7 +102,7 @@ public final class EmberServer implements AutoCloseable {
                     .shutdownHook(false)
                     .maxPayloadSize(LambdaHttpApi.MAX_REQUEST_BYTES)
                     .routing(routing -> LambdaHttpApi.register(routing, registry, invoker, concurrency,
-                            provisioned, logs, options.arns()))
+                            provisioned, async, logs, options.arns()))
                     .build()
                     .start();
             if (!webServer.isRunning() || webServer.port() < 0) {

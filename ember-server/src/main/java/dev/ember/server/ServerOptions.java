@@ -1,5 +1,6 @@
 package dev.ember.server;
 
+import dev.ember.async.AsyncInvocations;
 import dev.ember.lambda.Arns;
 import dev.ember.policy.ScalingPolicy;
 import dev.ember.pool.MemoryBudget;
@@ -29,7 +30,8 @@ import java.util.Objects;
  */
 public record ServerOptions(String host, int port, Path dataDir, int concurrencyLimit, Duration keepAlive,
                             Duration initTimeout, Arns arns, InstantSource clock, boolean sandbox, String policy,
-                            long memoryBudgetMb, Duration housekeeping) {
+                            long memoryBudgetMb, Duration housekeeping,
+                            AsyncInvocations.Limits asyncLimits) {
     public static final int DEFAULT_PORT = 9000;
 
     public ServerOptions {
@@ -40,6 +42,7 @@ public record ServerOptions(String host, int port, Path dataDir, int concurrency
         Objects.requireNonNull(arns, "arns");
         Objects.requireNonNull(clock, "clock");
         Objects.requireNonNull(housekeeping, "housekeeping");
+        Objects.requireNonNull(asyncLimits, "asyncLimits");
         if (!ScalingPolicy.NAMES.contains(policy)) {
             throw new IllegalArgumentException("policy must be one of " + ScalingPolicy.NAMES + ", was " + policy);
         }
@@ -62,62 +65,67 @@ public record ServerOptions(String host, int port, Path dataDir, int concurrency
     public static ServerOptions defaults() {
         return new ServerOptions("127.0.0.1", DEFAULT_PORT, Path.of(".ember"), 100, Duration.ofMinutes(10),
                 Duration.ofSeconds(10), Arns.defaults(), InstantSource.system(), true, "ember", 0,
-                Duration.ofSeconds(5));
+                Duration.ofSeconds(5), AsyncInvocations.Limits.defaults());
     }
 
     public ServerOptions withHost(String newHost) {
         return new ServerOptions(newHost, port, dataDir, concurrencyLimit, keepAlive, initTimeout, arns, clock, sandbox,
-                policy, memoryBudgetMb, housekeeping);
+                policy, memoryBudgetMb, housekeeping, asyncLimits);
     }
 
     public ServerOptions withPort(int newPort) {
         return new ServerOptions(host, newPort, dataDir, concurrencyLimit, keepAlive, initTimeout, arns, clock, sandbox,
-                policy, memoryBudgetMb, housekeeping);
+                policy, memoryBudgetMb, housekeeping, asyncLimits);
     }
 
     public ServerOptions withDataDir(Path newDataDir) {
         return new ServerOptions(host, port, newDataDir, concurrencyLimit, keepAlive, initTimeout, arns, clock, sandbox,
-                policy, memoryBudgetMb, housekeeping);
+                policy, memoryBudgetMb, housekeeping, asyncLimits);
     }
 
     public ServerOptions withConcurrencyLimit(int limit) {
         return new ServerOptions(host, port, dataDir, limit, keepAlive, initTimeout, arns, clock, sandbox,
-                policy, memoryBudgetMb, housekeeping);
+                policy, memoryBudgetMb, housekeeping, asyncLimits);
     }
 
     public ServerOptions withKeepAlive(Duration newKeepAlive) {
         return new ServerOptions(host, port, dataDir, concurrencyLimit, newKeepAlive, initTimeout, arns, clock, sandbox,
-                policy, memoryBudgetMb, housekeeping);
+                policy, memoryBudgetMb, housekeeping, asyncLimits);
     }
 
     public ServerOptions withClock(InstantSource newClock) {
         return new ServerOptions(host, port, dataDir, concurrencyLimit, keepAlive, initTimeout, arns, newClock, sandbox,
-                policy, memoryBudgetMb, housekeeping);
+                policy, memoryBudgetMb, housekeeping, asyncLimits);
     }
 
     public ServerOptions withInitTimeout(Duration newInitTimeout) {
         return new ServerOptions(host, port, dataDir, concurrencyLimit, keepAlive, newInitTimeout, arns, clock, sandbox,
-                policy, memoryBudgetMb, housekeeping);
+                policy, memoryBudgetMb, housekeeping, asyncLimits);
     }
 
     public ServerOptions withSandbox(boolean newSandbox) {
         return new ServerOptions(host, port, dataDir, concurrencyLimit, keepAlive, initTimeout, arns, clock, newSandbox,
-                policy, memoryBudgetMb, housekeeping);
+                policy, memoryBudgetMb, housekeeping, asyncLimits);
     }
 
     public ServerOptions withPolicy(String newPolicy) {
         return new ServerOptions(host, port, dataDir, concurrencyLimit, keepAlive, initTimeout, arns, clock, sandbox,
-                newPolicy, memoryBudgetMb, housekeeping);
+                newPolicy, memoryBudgetMb, housekeeping, asyncLimits);
     }
 
     public ServerOptions withMemoryBudgetMb(long newMemoryBudgetMb) {
         return new ServerOptions(host, port, dataDir, concurrencyLimit, keepAlive, initTimeout, arns, clock, sandbox,
-                policy, newMemoryBudgetMb, housekeeping);
+                policy, newMemoryBudgetMb, housekeeping, asyncLimits);
     }
 
     public ServerOptions withHousekeeping(Duration newHousekeeping) {
         return new ServerOptions(host, port, dataDir, concurrencyLimit, keepAlive, initTimeout, arns, clock, sandbox,
-                policy, memoryBudgetMb, newHousekeeping);
+                policy, memoryBudgetMb, newHousekeeping, asyncLimits);
+    }
+
+    public ServerOptions withAsyncLimits(AsyncInvocations.Limits newAsyncLimits) {
+        return new ServerOptions(host, port, dataDir, concurrencyLimit, keepAlive, initTimeout, arns, clock, sandbox,
+                policy, memoryBudgetMb, housekeeping, newAsyncLimits);
     }
 
     /** The memory budget these options give: the one set, else the default. */

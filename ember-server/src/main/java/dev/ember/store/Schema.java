@@ -83,8 +83,62 @@ final class Schema {
                 PRIMARY KEY (function_name, qualifier)
             )"""));
 
+    /**
+     * Asynchronous invocation. {@code async_events} holds every Event invocation acknowledged and not yet finished
+     * (a row is written and fsync'd before the 202, and deleted in the same transaction that writes its success or
+     * failure record): what a restarted server delivers again. {@code attempts} are the invocations that ended,
+     * {@code function_errors} those that failed in the function (the retries it has used up), {@code last_result} the
+     * last failure as a JSON document (for the failure record). The payload is the event's JSON as text.
+     *
+     * <p>{@code event_invoke_configs} are PutFunctionEventInvokeConfig's settings per function and qualifier.
+     * {@code queues} and {@code queue_messages} are Ember's built-in queues (dead letters and destinations);
+     * {@code queue_messages.event} is the original event of a record Ember wrote, what a redrive sends again.
+     */
+    private static final Migration ASYNC = new Migration(4, "asynchronous invocation", List.of(
+            """
+            CREATE TABLE async_events (
+                id              VARCHAR(36)  NOT NULL PRIMARY KEY,
+                function_name   VARCHAR(64)  NOT NULL,
+                qualifier       VARCHAR(128) NOT NULL,
+                payload         TEXT         NOT NULL,
+                client_context  TEXT,
+                enqueued_at     BIGINT       NOT NULL,
+                attempts        INTEGER      NOT NULL,
+                function_errors INTEGER      NOT NULL,
+                next_attempt_at BIGINT       NOT NULL,
+                last_result     TEXT
+            )""",
+            "CREATE INDEX async_events_by_function ON async_events (function_name)",
+            """
+            CREATE TABLE event_invoke_configs (
+                function_name      VARCHAR(64)  NOT NULL,
+                qualifier          VARCHAR(128) NOT NULL,
+                max_retry_attempts INTEGER      NOT NULL,
+                max_event_age      INTEGER      NOT NULL,
+                on_success         VARCHAR(256),
+                on_failure         VARCHAR(256),
+                last_modified      BIGINT       NOT NULL,
+                PRIMARY KEY (function_name, qualifier)
+            )""",
+            """
+            CREATE TABLE queues (
+                name       VARCHAR(80) NOT NULL PRIMARY KEY,
+                created_at BIGINT      NOT NULL
+            )""",
+            """
+            CREATE TABLE queue_messages (
+                queue_name VARCHAR(80) NOT NULL REFERENCES queues (name) ON DELETE CASCADE,
+                id         VARCHAR(36) NOT NULL,
+                sent_at    BIGINT      NOT NULL,
+                body       TEXT        NOT NULL,
+                attributes TEXT        NOT NULL,
+                event      TEXT,
+                PRIMARY KEY (queue_name, id)
+            )""",
+            "CREATE INDEX queue_messages_by_time ON queue_messages (queue_name, sent_at)"));
+
     /** All steps, in the order they are applied. */
-    static final List<Migration> MIGRATIONS = List.of(REGISTRY, CONCURRENCY, PROVISIONED);
+    static final List<Migration> MIGRATIONS = List.of(REGISTRY, CONCURRENCY, PROVISIONED, ASYNC);
 
     private Schema() {
     }

@@ -3,6 +3,7 @@ package dev.ember.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.ember.async.AsyncInvocations;
 import dev.ember.server.ServerOptions;
 import java.nio.file.Path;
 import java.time.InstantSource;
@@ -25,13 +26,14 @@ class ServerCommandTest {
     @Test
     void appliesEachOption() {
         ServerOptions options = parse("server", "--port", "0", "--host", "0.0.0.0", "--data-dir", "/var/lib/ember",
-                "--concurrency-limit", "8", "--isolation", "none", "--policy", "hybrid", "--memory-budget", "16g")
+                "--concurrency-limit", "8", "--isolation", "none", "--policy", "hybrid", "--memory-budget", "16g",
+                "--async-backlog", "500", "--async-backlog-per-function", "50")
                 .options();
 
         assertThat(options).isEqualTo(new ServerOptions("0.0.0.0", 0, Path.of("/var/lib/ember"), 8,
                 ServerOptions.defaults().keepAlive(), ServerOptions.defaults().initTimeout(),
                 ServerOptions.defaults().arns(), ServerOptions.defaults().clock(), false, "hybrid", 16 * 1024,
-                ServerOptions.defaults().housekeeping()));
+                ServerOptions.defaults().housekeeping(), new AsyncInvocations.Limits(50, 500, 10)));
         assertThat(parse("server", "--memory-budget", "1.5g").options().memoryBudgetMb()).isEqualTo(1536);
         assertThat(parse("server", "--memory-budget", "8192m").options().memoryBudget().capacityMb()).isEqualTo(8192);
     }

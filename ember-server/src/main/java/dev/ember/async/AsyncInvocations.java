@@ -1,0 +1,738 @@
+package dev.ember.async;
+
+import dev.ember.invoke.ConcurrencyControls;
+import dev.ember.invoke.InvocationResult;
+import dev.ember.invoke.InvokeRequest;
+import dev.ember.invoke.Invoker;
+import dev.ember.lambda.Arns;
+import dev.ember.lambda.ErrorType;
+import dev.ember.lambda.LambdaException;
+import dev.ember.registry.FunctionRegistry;
+import dev.ember.registry.FunctionVersion;
+import dev.ember.store.Database;
+import java.lang.System.Logger.Level;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.OptionalInt;
+import java.util.TreeSet;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Consumer;
+
+/**
+ * Lambda's asynchronous invocation ({@code X-Amz-Invocation-Type: Event}), crash-safe: an event is durable in the
+ * embedded store before it is acknowledged, and leaves the store only in the transaction that records how it ended
+ * (its success or failure record, its dead letter). A server killed at any moment delivers, when it starts again,
+ * every event it had not finished: at least once, never lost.
+ *
+ * <p>Delivery goes through the normal invocation path ({@link Invoker#invoke}): the same concurrency limits, the same
+ * environments. Function errors are retried {@code MaximumRetryAttempts} times, throttles and platform errors with
+ * backoff until {@code MaximumEventAgeInSeconds} ({@link Retries}); the configurations are {@link #configs()}'s. What
+ * ends goes to the configured destination (another function or a built-in {@link #queues() queue}) and, when it
+ * failed, to the function's dead-letter queue.
+ *
+ * <p>The backlog is bounded per function and in total ({@link Limits}): beyond it an Event invocation is refused
+ * with a 429 rather than queued without end.
+ *
+ * <p>Thread-safe. One dispatcher thread hands due events to virtual threads, at most
+ * {@link Limits#runningPerFunction()} of a function at once (fewer when its reserved concurrency is lower).
+ */
+public final class AsyncInvocations implements AutoCloseable {
+    /** The throttle {@code Reason} when the asynchronous backlog is full. */
+    public static final String BACKLOG_FULL = "EmberAsyncBacklogFull";
+
+    private static final System.Logger LOG = System.getLogger(AsyncInvocations.class.getName());
+    /** How often the dispatcher looks at the clock while events wait for a later time: the injected clock may jump. */
+    private static final long POLL_MILLIS = 100;
+    private static final long IDLE_MILLIS = 1000;
+    private static final int REDRIVE_BATCH = 100;
+    private static final int MAX_ERROR_MESSAGE = 1024;
+    private static final Comparator<Pending> DUE_ORDER =
+            Comparator.comparingLong((Pending p) -> p.dueAt).thenComparingLong(p -> p.seq);
+
+    /**
+     * How much the asynchronous queue holds and runs.
+     *
+     * @param backlogPerFunction events of one function queued or running, at most
+     * @param backlogTotal       events of all functions, at most
+     * @param runningPerFunction events of one function delivered at once, at most
+     */
+    public record Limits(int backlogPerFunction, int backlogTotal, int runningPerFunction) {
+        public Limits {
+            if (backlogPerFunction < 1 || backlogTotal < 1 || runningPerFunction < 1) {
+                throw new IllegalArgumentException("asynchronous limits must be at least 1, were " + backlogPerFunction
+                        + ", " + backlogTotal + ", " + runningPerFunction);
+            }
+        }
+
+        /** 100,000 events per function, 1,000,000 in all, 10 running per function. */
+        public static Limits defaults() {
+            return new Limits(100_000, 1_000_000, 10);
+        }
+    }
+
+    /**
+     * The asynchronous backlog of one function, and what became of its events since the server started.
+     *
+     * @param backlog        events queued or running
+     * @param running        events being delivered now
+     * @param oldest         when the oldest event was enqueued, or null when there is none
+     * @param waitingToRetry events that failed or were throttled and wait for their next attempt
+     * @param retries        retries after function errors scheduled since the server started
+     * @param throttles      retries after throttles or platform errors since the server started
+     * @param succeeded      events that succeeded since the server started
+     * @param failed         events that failed for good or expired, sent to a destination or dead-letter queue
+     * @param discarded      events that ended with nowhere to go (failed without destination, function gone)
+     * @param limits         the limits the backlog is held to
+     * @param totalBacklog   events queued or running, of all functions
+     */
+    public record Stats(int backlog, int running, Instant oldest, int waitingToRetry, long retries, long throttles,
+                        long succeeded, long failed, long discarded, Limits limits, int totalBacklog) {
+    }
+
+    /**
+     * What a redrive did.
+     *
+     * @param moved messages turned into events of the function and taken off the queue
+     * @param left  messages still on the queue (the function's backlog was full)
+     */
+    public record Redrive(int moved, int left) {
+    }
+
+    /** An event the server holds; guarded by {@link #lock}, except while its delivery thread owns it. */
+    private static final class Pending {
+        final String id;
+        final String function;
+        final String qualifier;
+        final long enqueuedAt;
+        final long seq;
+        int attempts;
+        int functionErrors;
+        int throttles;
+        long dueAt;
+        String lastResult;
+        String lastThrottle;
+
+        Pending(StoredEvent event, long seq) {
+            this.id = event.id();
+            this.function = event.function();
+            this.qualifier = event.qualifier();
+            this.enqueuedAt = event.enqueuedAt();
+            this.seq = seq;
+            this.attempts = event.attempts();
+            this.functionErrors = event.functionErrors();
+            this.dueAt = event.nextAttemptAt();
+            this.lastResult = event.lastResult();
+        }
+    }
+
+    /** One function's events: by id in arrival order (all of them), and those waiting, by due time. */
+    private static final class Backlog {
+        final Map<String, Pending> events = new LinkedHashMap<>();
+        final TreeSet<Pending> waiting = new TreeSet<>(DUE_ORDER);
+        int reserved;
+        int running;
+        long retries;
+        long throttles;
+        long succeeded;
+        long failed;
+        long discarded;
+
+        int size() {
+            return events.size() + reserved;
+        }
+    }
+
+    private final Database db;
+    private final FunctionRegistry registry;
+    private final Invoker invoker;
+    private final ConcurrencyControls concurrency;
+    private final Arns arns;
+    private final InstantSource clock;
+    private final Limits limits;
+    private final EventInvokeConfigs configs;
+    private final Queues queues;
+    private final GroupCommit commit;
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Condition changed = lock.newCondition();
+    private final Map<String, Backlog> backlogs = new HashMap<>();
+    private final Thread dispatcher;
+    private int total;
+    private int running;
+    private long nextSeq;
+    private volatile boolean closed;
+
+    private AsyncInvocations(Database db, FunctionRegistry registry, Invoker invoker, ConcurrencyControls concurrency,
+                             Arns arns, InstantSource clock, Limits limits) {
+        this.db = db;
+        this.registry = registry;
+        this.invoker = invoker;
+        this.concurrency = concurrency;
+        this.arns = arns;
+        this.clock = clock;
+        this.limits = limits;
+        this.configs = new EventInvokeConfigs(db, registry, arns, clock);
+        this.queues = new Queues(db, arns);
+        this.commit = new GroupCommit(db);
+        List<StoredEvent> stored = db.read(StoredEvent::loadAll);
+        lock.lock();
+        try {
+            stored.forEach(this::admit);
+        } finally {
+            lock.unlock();
+        }
+        if (!stored.isEmpty()) {
+            LOG.log(Level.INFO, "Delivering {0} asynchronous event(s) an earlier server acknowledged and had not "
+                    + "finished", stored.size());
+        }
+        this.dispatcher = Thread.ofPlatform().daemon().name("ember-async-dispatcher").start(this::dispatch);
+    }
+
+    /**
+     * Starts delivering the events stored in {@code db}, and accepting new ones.
+     *
+     * @param concurrency the account limit bounds the events running at once
+     */
+    public static AsyncInvocations start(Database db, FunctionRegistry registry, Invoker invoker,
+                                         ConcurrencyControls concurrency, Arns arns, InstantSource clock,
+                                         Limits limits) {
+        var async = new AsyncInvocations(db, registry, invoker, concurrency, arns, clock, limits);
+        registry.addListener(async::functionChanged);
+        return async;
+    }
+
+    /** The asynchronous invocation configurations (retries, maximum age, destinations). */
+    public EventInvokeConfigs configs() {
+        return configs;
+    }
+
+    /** The built-in queues. */
+    public Queues queues() {
+        return queues;
+    }
+
+    /**
+     * Accepts an Event invocation; returns once it is durable in the store.
+     *
+     * @param requestId the invocation's id, which every attempt and record carries
+     * @param qualifier {@code $LATEST}, a version, an alias, or null for {@code $LATEST}
+     * @param payload   the event, JSON
+     * @throws LambdaException ResourceNotFoundException for an unknown function or qualifier; TooManyRequestsException
+     *                         (reason {@link #BACKLOG_FULL}) when the function's or the server's backlog is full
+     */
+    public void enqueue(String requestId, String function, String qualifier, byte[] payload, String clientContext) {
+        String q = qualifier == null ? FunctionVersion.LATEST : qualifier;
+        requireQualifier(registry, function, q);
+        long now = clock.millis();
+        var event = new StoredEvent(requestId, function, q, new String(payload, StandardCharsets.UTF_8),
+                clientContext, now, 0, 0, now, null);
+        reserve(function);
+        try {
+            commit.write(event::insert);
+        } catch (RuntimeException | Error e) {
+            unreserve(function);
+            throw e;
+        }
+        lock.lock();
+        try {
+            backlog(function).reserved--;
+            total--;
+            admit(event);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Holds a place in the backlog for an event about to be written. */
+    private void reserve(String function) {
+        lock.lock();
+        try {
+            if (closed) {
+                throw LambdaException.of(ErrorType.SERVICE, "Ember is shutting down");
+            }
+            Backlog backlog = backlog(function);
+            if (backlog.size() >= limits.backlogPerFunction()) {
+                throw LambdaException.throttled(BACKLOG_FULL, 1, ("Rate Exceeded. The asynchronous backlog of %s "
+                        + "holds %d events, its limit; retry when its events have been delivered")
+                        .formatted(function, backlog.size()));
+            }
+            if (total >= limits.backlogTotal()) {
+                throw LambdaException.throttled(BACKLOG_FULL, 1, ("Rate Exceeded. Ember's asynchronous backlog "
+                        + "holds %d events of all functions, its limit; retry when events have been delivered")
+                        .formatted(total));
+            }
+            backlog.reserved++;
+            total++;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void unreserve(String function) {
+        lock.lock();
+        try {
+            backlog(function).reserved--;
+            total--;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Adds a durable event to the backlog; the lock is held. */
+    private void admit(StoredEvent event) {
+        var pending = new Pending(event, nextSeq++);
+        Backlog backlog = backlog(event.function());
+        backlog.events.put(pending.id, pending);
+        backlog.waiting.add(pending);
+        total++;
+        changed.signalAll();
+    }
+
+    private void admitAll(List<StoredEvent> events) {
+        if (events.isEmpty()) {
+            return;
+        }
+        lock.lock();
+        try {
+            events.forEach(this::admit);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private Backlog backlog(String function) {
+        return backlogs.computeIfAbsent(function, f -> new Backlog());
+    }
+
+    /** What the backlog of {@code function} holds and what became of its events. */
+    public Stats stats(String function) {
+        registry.get(function, null);
+        lock.lock();
+        try {
+            Backlog backlog = backlogs.get(function);
+            if (backlog == null) {
+                return new Stats(0, 0, null, 0, 0, 0, 0, 0, 0, limits, total);
+            }
+            Pending oldest = backlog.events.isEmpty() ? null : backlog.events.values().iterator().next();
+            int waitingToRetry = (int) backlog.waiting.stream()
+                    .filter(p -> p.attempts > 0 || p.throttles > 0).count();
+            return new Stats(backlog.size(), backlog.running,
+                    oldest == null ? null : Instant.ofEpochMilli(oldest.enqueuedAt), waitingToRetry, backlog.retries,
+                    backlog.throttles, backlog.succeeded, backlog.failed, backlog.discarded, limits, total);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Sends the messages of a built-in queue to {@code function} as Event invocations, oldest first, taking each off
+     * the queue in the transaction that enqueues it. A message Ember wrote for a failed event (a dead letter or a
+     * failure record) invokes the event again; any other message is itself the event.
+     *
+     * @throws LambdaException ResourceNotFoundException for an unknown queue, function or qualifier
+     */
+    public Redrive redrive(String queue, String function, String qualifier) {
+        String q = qualifier == null ? FunctionVersion.LATEST : qualifier;
+        requireQualifier(registry, function, q);
+        queues.get(queue);
+        int moved = 0;
+        while (true) {
+            List<Queues.Message> batch = db.read(c -> Queues.oldest(c, queue, REDRIVE_BATCH));
+            if (batch.isEmpty()) {
+                return new Redrive(moved, 0);
+            }
+            List<StoredEvent> events = new ArrayList<>();
+            List<Queues.Message> taken = new ArrayList<>();
+            try {
+                for (Queues.Message message : batch) {
+                    reserve(function);
+                    long now = clock.millis();
+                    events.add(new StoredEvent(UUID.randomUUID().toString(), function, q,
+                            message.event() != null ? message.event() : message.body(), null, now, 0, 0, now, null));
+                    taken.add(message);
+                }
+            } catch (LambdaException full) {
+                if (taken.isEmpty()) {
+                    return new Redrive(moved, queues.get(queue).messages());
+                }
+            }
+            try {
+                commit.write(c -> {
+                    for (int i = 0; i < events.size(); i++) {
+                        events.get(i).insert(c);
+                        Queues.delete(c, queue, taken.get(i).id());
+                    }
+                });
+            } finally {
+                events.forEach(e -> unreserve(function));
+            }
+            admitAll(events);
+            moved += events.size();
+            if (taken.size() < batch.size()) {
+                return new Redrive(moved, queues.get(queue).messages());
+            }
+        }
+    }
+
+    private void dispatch() {
+        lock.lock();
+        try {
+            while (!closed) {
+                long now = clock.millis();
+                long nextDue = Long.MAX_VALUE;
+                for (Map.Entry<String, Backlog> entry : backlogs.entrySet()) {
+                    Backlog backlog = entry.getValue();
+                    int limit = runningLimit(entry.getKey());
+                    while (!backlog.waiting.isEmpty() && backlog.running < limit
+                            && running < concurrency.accountLimit()) {
+                        Pending next = backlog.waiting.first();
+                        if (next.dueAt > now) {
+                            nextDue = Math.min(nextDue, next.dueAt);
+                            break;
+                        }
+                        backlog.waiting.pollFirst();
+                        backlog.running++;
+                        running++;
+                        Thread.ofVirtual().name("async-" + next.function).start(() -> deliver(next));
+                    }
+                }
+                long wait = nextDue == Long.MAX_VALUE ? IDLE_MILLIS : Math.clamp(nextDue - now, 1, POLL_MILLIS);
+                changed.await(wait, TimeUnit.MILLISECONDS);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Events of {@code function} delivered at once: the limit, or its reserved concurrency when lower (at least 1). */
+    private int runningLimit(String function) {
+        OptionalInt reserved = concurrency.reserved(function);
+        return reserved.isPresent() ? Math.max(1, Math.min(reserved.getAsInt(), limits.runningPerFunction()))
+                : limits.runningPerFunction();
+    }
+
+    /** One attempt of {@code event}, and what follows from it; the event's thread owns it until it is settled. */
+    private void deliver(Pending event) {
+        boolean keep = false;
+        try {
+            keep = attempt(event);
+        } catch (RuntimeException | Error e) {
+            if (!closed) {
+                LOG.log(Level.WARNING, "Delivering asynchronous event " + event.id + " of " + event.function
+                        + " failed; retrying it later", e);
+                keep = true;
+                event.throttles++;
+                event.dueAt = clock.millis() + Retries.afterThrottle(event.throttles).toMillis();
+            }
+        } finally {
+            settle(event, keep);
+        }
+    }
+
+    /** Returns whether the event stays for another attempt. */
+    private boolean attempt(Pending event) {
+        EventInvokeConfig config = configs.find(event.function, event.qualifier);
+        if (Retries.expired(event.enqueuedAt, clock.millis(), config.maximumEventAgeSeconds())) {
+            String[] stored = db.read(c -> StoredEvent.payload(c, event.id));
+            if (stored != null) {
+                fail(event, config, DestinationRecord.EVENT_AGE_EXCEEDED, stored[0]);
+            }
+            return false;
+        }
+        String[] stored = db.read(c -> StoredEvent.payload(c, event.id));
+        if (stored == null) {
+            return false; // deleted with its function
+        }
+        String payload = stored[0];
+        InvocationResult result;
+        try {
+            result = invoker.invoke(new InvokeRequest(event.id, event.function, event.qualifier,
+                    payload.getBytes(StandardCharsets.UTF_8), false, stored[1]));
+        } catch (LambdaException e) {
+            if (closed) {
+                return false; // the next server delivers it again
+            }
+            if (e.type() == ErrorType.RESOURCE_NOT_FOUND) {
+                discard(event, e.getMessage());
+                return false;
+            }
+            return throttled(event, config, payload, e.type().wireName() + ": " + e.getMessage());
+        }
+        if (closed) {
+            return false;
+        }
+        return switch (result) {
+            case InvocationResult.Success success -> {
+                succeed(event, config, payload, Attempt.of(success));
+                yield false;
+            }
+            case InvocationResult.Throttled throttle -> throttled(event, config, payload, throttle.reason());
+            default -> functionFailed(event, config, payload, Attempt.of(result));
+        };
+    }
+
+    private boolean functionFailed(Pending event, EventInvokeConfig config, String payload, Attempt attempt) {
+        event.attempts++;
+        event.functionErrors++;
+        event.throttles = 0;
+        event.lastResult = attempt.toJson();
+        if (event.functionErrors > config.maximumRetryAttempts()) {
+            fail(event, config, DestinationRecord.RETRIES_EXHAUSTED, payload);
+            return false;
+        }
+        long due = clock.millis() + Retries.afterFunctionError(event.functionErrors).toMillis();
+        if (Retries.expired(event.enqueuedAt, due, config.maximumEventAgeSeconds())) {
+            fail(event, config, DestinationRecord.EVENT_AGE_EXCEEDED, payload);
+            return false;
+        }
+        int attempts = event.attempts;
+        int errors = event.functionErrors;
+        String last = event.lastResult;
+        commit.write(c -> {
+            StoredEvent.retryLater(c, event.id, attempts, errors, due, last);
+        });
+        event.dueAt = due;
+        counted(event, backlog -> backlog.retries++);
+        return true;
+    }
+
+    /** A throttle or platform error: back off, unless the event would be too old by then. Nothing is written. */
+    private boolean throttled(Pending event, EventInvokeConfig config, String payload, String reason) {
+        event.throttles++;
+        event.lastThrottle = reason;
+        long due = clock.millis() + Retries.afterThrottle(event.throttles).toMillis();
+        if (Retries.expired(event.enqueuedAt, due, config.maximumEventAgeSeconds())) {
+            fail(event, config, DestinationRecord.EVENT_AGE_EXCEEDED, payload);
+            return false;
+        }
+        event.dueAt = due;
+        counted(event, backlog -> backlog.throttles++);
+        return true;
+    }
+
+    private void succeed(Pending event, EventInvokeConfig config, String payload, Attempt attempt) {
+        Instant now = clock.instant();
+        List<Write> writes = new ArrayList<>();
+        if (config.onSuccess() != null) {
+            String record = DestinationRecord.of(event.id, functionArn(event), DestinationRecord.SUCCESS,
+                    event.attempts + 1, payload, attempt, now);
+            writes.add(send(config.onSuccess(), record, payload, Map.of(), now));
+        }
+        finish(event, writes);
+        counted(event, backlog -> backlog.succeeded++);
+    }
+
+    /** The event failed for good or expired: its record to OnFailure, its event to the dead-letter queue. */
+    private void fail(Pending event, EventInvokeConfig config, String condition, String payload) {
+        Instant now = clock.instant();
+        Attempt last = Attempt.fromJson(event.lastResult);
+        List<Write> writes = new ArrayList<>();
+        if (config.onFailure() != null) {
+            String record = DestinationRecord.of(event.id, functionArn(event), condition, event.attempts, payload,
+                    last, now);
+            writes.add(send(config.onFailure(), record, payload, Map.of(), now));
+        }
+        String deadLetters = deadLetterQueue(event);
+        if (deadLetters != null) {
+            String message = last != null ? last.errorMessage()
+                    : condition + " after " + event.throttles + " throttle(s): " + event.lastThrottle;
+            if (message != null && message.length() > MAX_ERROR_MESSAGE) {
+                message = message.substring(0, MAX_ERROR_MESSAGE);
+            }
+            Map<String, String> attributes = new LinkedHashMap<>();
+            attributes.put("RequestID", event.id);
+            attributes.put("ErrorCode", Integer.toString(last != null ? last.statusCode() : 429));
+            attributes.put("ErrorMessage", message == null ? "" : message);
+            writes.add(send(new Destination.ToQueue(arns.queue(deadLetters), deadLetters), payload, payload,
+                    attributes, now));
+        }
+        if (writes.isEmpty()) {
+            LOG.log(Level.WARNING, "Asynchronous event {0} of {1} ended ({2}, {3} attempt(s)) and is discarded: "
+                    + "the function has no OnFailure destination or dead-letter queue", event.id, functionArn(event),
+                    condition, event.attempts);
+        }
+        finish(event, writes);
+        counted(event, backlog -> {
+            if (writes.isEmpty()) {
+                backlog.discarded++;
+            } else {
+                backlog.failed++;
+            }
+        });
+    }
+
+    private void discard(Pending event, String why) {
+        LOG.log(Level.WARNING, "Asynchronous event {0} of {1} is discarded: {2}", event.id, functionArn(event), why);
+        finish(event, List.of());
+        counted(event, backlog -> backlog.discarded++);
+    }
+
+    /** A write of a record or dead letter, and the event it makes when it goes to a function. */
+    private record Write(GroupCommit.Work sql, StoredEvent forwarded) {
+    }
+
+    private Write send(Destination destination, String body, String event, Map<String, String> attributes,
+                       Instant now) {
+        return switch (destination) {
+            case Destination.ToQueue queue -> {
+                var message = new Queues.Message(UUID.randomUUID().toString(), now, body, attributes, event);
+                yield new Write(c -> Queues.send(c, queue.name(), message), null);
+            }
+            case Destination.ToFunction function -> {
+                // Lambda invokes a destination function asynchronously with the record as its event.
+                var forwarded = new StoredEvent(UUID.randomUUID().toString(), function.name(),
+                        function.qualifier() == null ? FunctionVersion.LATEST : function.qualifier(), body, null,
+                        now.toEpochMilli(), 0, 0, now.toEpochMilli(), null);
+                yield new Write(forwarded::insert, forwarded);
+            }
+        };
+    }
+
+    /** Deletes the event together with its records, durably; then the destination functions' events are queued. */
+    private void finish(Pending event, List<Write> writes) {
+        commit.write(c -> {
+            StoredEvent.delete(c, event.id);
+            for (Write write : writes) {
+                write.sql().run(c);
+            }
+        });
+        admitAll(writes.stream().map(Write::forwarded).filter(Objects::nonNull).toList());
+    }
+
+    /** Puts the event back among the waiting, or forgets it; wakes the dispatcher. */
+    private void settle(Pending event, boolean keep) {
+        lock.lock();
+        try {
+            Backlog backlog = backlog(event.function);
+            backlog.running--;
+            running--;
+            if (keep && !closed && backlog.events.containsKey(event.id)) {
+                backlog.waiting.add(event);
+            } else if (!closed && backlog.events.remove(event.id) != null) {
+                total--;
+            }
+            changed.signalAll();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void counted(Pending event, Consumer<Backlog> count) {
+        lock.lock();
+        try {
+            count.accept(backlog(event.function));
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** The dead-letter queue of the version the event's qualifier names now, or null. */
+    private String deadLetterQueue(Pending event) {
+        try {
+            String version = event.qualifier;
+            if (!version.equals(FunctionVersion.LATEST) && !isNumber(version)) {
+                version = registry.getAlias(event.function, version).functionVersion();
+            }
+            return arns.queueName(registry.get(event.function, version).config().deadLetterTargetArn());
+        } catch (LambdaException gone) {
+            return null;
+        }
+    }
+
+    private String functionArn(Pending event) {
+        return arns.function(event.function, event.qualifier);
+    }
+
+    /** A deleted function's events and configurations go with it; a dead-letter queue a function names exists. */
+    private void functionChanged(String function, boolean deleted) {
+        if (closed) {
+            return;
+        }
+        FunctionVersion latest;
+        try {
+            latest = registry.get(function, null);
+        } catch (LambdaException gone) {
+            dropFunction(function);
+            return;
+        }
+        String deadLetters = arns.queueName(latest.config().deadLetterTargetArn());
+        if (deadLetters != null && !closed) {
+            Instant now = clock.instant();
+            commit.write(c -> {
+                Queues.ensure(c, deadLetters, now);
+            });
+        }
+    }
+
+    private void dropFunction(String function) {
+        if (closed) {
+            return;
+        }
+        configs.forget(function);
+        int[] dropped = new int[1];
+        commit.write(c -> dropped[0] = StoredEvent.deleteFunction(c, function));
+        lock.lock();
+        try {
+            Backlog backlog = backlogs.get(function);
+            if (backlog != null) {
+                for (Pending waiting : backlog.waiting) {
+                    backlog.events.remove(waiting.id);
+                    total--;
+                }
+                backlog.waiting.clear();
+            }
+        } finally {
+            lock.unlock();
+        }
+        if (dropped[0] > 0) {
+            LOG.log(Level.INFO, "Dropped {0} asynchronous event(s) of the deleted function {1}", dropped[0],
+                    function);
+        }
+    }
+
+    /** Checks that {@code function}'s {@code qualifier} ({@code $LATEST}, a version or an alias) exists. */
+    static void requireQualifier(FunctionRegistry registry, String function, String qualifier) {
+        if (qualifier.equals(FunctionVersion.LATEST) || isNumber(qualifier)) {
+            registry.get(function, qualifier);
+        } else {
+            registry.getAlias(function, qualifier);
+        }
+    }
+
+    private static boolean isNumber(String qualifier) {
+        return !qualifier.isEmpty() && qualifier.chars().allMatch(Character::isDigit);
+    }
+
+    /**
+     * Stops dispatching. Events being delivered are left as they are in the store: the next server delivers them
+     * again (the environments running them are destroyed by the invoker's close, which comes after).
+     */
+    @Override
+    public void close() {
+        lock.lock();
+        try {
+            closed = true;
+            changed.signalAll();
+        } finally {
+            lock.unlock();
+        }
+        try {
+            dispatcher.join(TimeUnit.SECONDS.toMillis(10));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        commit.close();
+    }
+}
