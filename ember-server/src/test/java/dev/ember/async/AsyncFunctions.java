@@ -4,6 +4,7 @@ import static dev.ember.testing.EmberTestServer.zip;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.ember.testing.Bootstraps;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -24,43 +25,17 @@ final class AsyncFunctions {
     private AsyncFunctions() {
     }
 
-    /**
-     * A runtime that appends each request id it is given to {@code $SEEN_FILE} (a host path: the server must not
-     * sandbox), fails with a {@code Flaky} error while the file has at most {@code $FAILURES} lines, and then
-     * answers {@code {"ok": <attempt>, "event": EVENT}}. It exits when the Runtime API is gone (its server was killed).
-     */
-    static final String RECORDING = """
-            #!/bin/sh
-            set -u
-            api="http://${AWS_LAMBDA_RUNTIME_API}/2018-06-01/runtime"
-            headers="$(mktemp)"
-            while true; do
-              EVENT=$(curl -sSf -D "$headers" "$api/invocation/next") || exit 1
-              REQUEST_ID=$(grep -i '^Lambda-Runtime-Aws-Request-Id:' "$headers" | cut -d: -f2 | tr -d '[:space:]')
-              echo "$REQUEST_ID" >> "$SEEN_FILE"
-              n=$(wc -l < "$SEEN_FILE" | tr -d ' ')
-              if [ "$n" -le "$FAILURES" ]; then
-                printf '{"errorMessage":"attempt %s failed","errorType":"Flaky","stackTrace":[]}' "$n" \\
-                  | curl -sS -o /dev/null -X POST -H 'Lambda-Runtime-Function-Error-Type: Flaky' --data-binary @- \\
-                    "$api/invocation/$REQUEST_ID/error"
-              else
-                printf '{"ok":%s,"event":%s}' "$n" "$EVENT" | curl -sS -o /dev/null -X POST --data-binary @- \\
-                  "$api/invocation/$REQUEST_ID/response"
-              fi
-            done
-            """;
-
-    /** Deploys a {@link #RECORDING} function that fails its first {@code failures} attempts. */
+    /** Deploys a {@link Bootstraps#RECORDING} function that fails its first {@code failures} attempts. */
     static Path deployRecording(LambdaClient lambda, String name, Path dir, int failures) {
         Path seen = dir.resolve(name + ".seen");
         lambda.createFunction(b -> b.functionName(name).runtime(Runtime.PROVIDED_AL2023).handler("h")
                 .environment(e -> e.variables(Map.of("SEEN_FILE", seen.toString(),
                         "FAILURES", Integer.toString(failures))))
-                .code(c -> c.zipFile(zip(Map.of("bootstrap", RECORDING)))));
+                .code(c -> c.zipFile(zip(Map.of("bootstrap", Bootstraps.RECORDING)))));
         return seen;
     }
 
-    /** The request ids a {@link #RECORDING} function has seen, in order. */
+    /** The request ids a {@link Bootstraps#RECORDING} function has seen, in order. */
     static List<String> seen(Path file) throws IOException {
         return Files.exists(file) ? Files.readAllLines(file).stream().filter(line -> !line.isBlank()).toList()
                 : List.of();

@@ -39,6 +39,44 @@ public final class Bootstraps {
         return body.substring(body.indexOf("\"environment\":") + 14, body.length() - 1);
     }
 
+    /**
+     * A runtime that appends each request id it is given to {@code $SEEN_FILE} (a host path: the server must not
+     * sandbox), fails with a {@code Flaky} error while the file has at most {@code $FAILURES} lines, and then
+     * answers {@code {"ok": <attempt>, "event": EVENT}}, after {@code $DELAY} seconds when set. Python, so that an
+     * invocation costs a millisecond rather than a shell's dozen processes. It exits when the Runtime API is gone
+     * (its server was killed).
+     */
+    public static final String RECORDING = """
+            #!/usr/bin/python3
+            import json, os, time, urllib.request
+            api = "http://" + os.environ["AWS_LAMBDA_RUNTIME_API"] + "/2018-06-01/runtime/invocation/"
+            seen, failures = os.environ["SEEN_FILE"], int(os.environ["FAILURES"])
+            delay = float(os.environ.get("DELAY", "0"))
+            while True:
+                try:
+                    with urllib.request.urlopen(api + "next") as r:
+                        request_id = r.headers["Lambda-Runtime-Aws-Request-Id"]
+                        event = r.read().decode()
+                except OSError:
+                    raise SystemExit(1)
+                fd = os.open(seen, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+                os.write(fd, (request_id + "\\n").encode())
+                os.close(fd)
+                with open(seen) as f:
+                    n = sum(1 for _ in f)
+                time.sleep(delay)
+                if n <= failures:
+                    body, path = json.dumps({"errorMessage": "attempt %d failed" % n, "errorType": "Flaky",
+                                             "stackTrace": []}), "/error"
+                else:
+                    body, path = '{"ok":%d,"event":%s}' % (n, event), "/response"
+                try:
+                    urllib.request.urlopen(urllib.request.Request(api + request_id + path, data=body.encode(),
+                                                                  method="POST")).read()
+                except OSError:
+                    raise SystemExit(1)
+            """;
+
     /** A Python 3 runtime using only the standard library. */
     public static final String PYTHON = """
             #!/usr/bin/python3
