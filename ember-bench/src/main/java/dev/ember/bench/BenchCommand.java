@@ -1,5 +1,6 @@
 package dev.ember.bench;
 
+import dev.ember.bench.async.AsyncBenchmark;
 import dev.ember.bench.cold.ColdBenchmark;
 import dev.ember.bench.sandbox.SandboxBenchmark;
 import dev.ember.bench.warm.WarmBenchmark;
@@ -14,7 +15,7 @@ import picocli.CommandLine.Option;
 
 /** {@code ./ember bench ...}: benchmarks that print their results beside a baseline measured in the same run. */
 @Command(name = "ember bench", mixinStandardHelpOptions = true, subcommands = {BenchCommand.Warm.class,
-        BenchCommand.Sandbox.class, BenchCommand.Cold.class, BenchCommand.Scale.class},
+        BenchCommand.Sandbox.class, BenchCommand.Cold.class, BenchCommand.Scale.class, BenchCommand.Async.class},
         description = "Benchmarks; each compares against a baseline measured in the same run.")
 public final class BenchCommand implements Runnable {
 
@@ -101,7 +102,7 @@ public final class BenchCommand implements Runnable {
             return out.toString();
         }
 
-        private static String ratio(List<LoadResult> measured, List<LoadResult> baseline) {
+        static String ratio(List<LoadResult> measured, List<LoadResult> baseline) {
             StringBuilder out = new StringBuilder();
             for (int i = 0; i < measured.size(); i++) {
                 if (i > 0) {
@@ -200,6 +201,59 @@ public final class BenchCommand implements Runnable {
             }
             System.out.println("{\"benchmark\":\"scale\",\"runtime\":\"" + runtime + "\",\"result\":"
                     + result.json() + "}");
+            return 0;
+        }
+    }
+
+    /** {@code ./ember bench async}. */
+    @Command(name = "async", mixinStandardHelpOptions = true,
+            description = "Asynchronous invocation: Event acceptance (durable before the 202) at several "
+                    + "concurrencies and the delivery of a backlog, beside a raw loopback HTTP echo and synchronous "
+                    + "invocations of the same no-op, in the same run.")
+    static final class Async implements Callable<Integer> {
+        @Option(names = "--json", description = "Print JSON only.")
+        boolean json;
+
+        @Option(names = "--concurrency", split = ",", defaultValue = "1,8,32",
+                description = "Concurrency levels (default: ${DEFAULT-VALUE}).")
+        List<Integer> concurrency;
+
+        @Option(names = "--seconds", defaultValue = "3", description = "Measured seconds per level.")
+        double seconds;
+
+        @Option(names = "--events", defaultValue = "5000", description = "Events in the backlog to deliver "
+                + "(default: ${DEFAULT-VALUE}).")
+        int events;
+
+        @Override
+        public Integer call() throws Exception {
+            AsyncBenchmark.Result result = new AsyncBenchmark(concurrency, Duration.ofSeconds(1),
+                    Duration.ofMillis((long) (seconds * 1000)), events).run();
+            if (!json) {
+                System.out.printf("%-18s %6s %12s %10s %10s %8s%n", "series", "conc", "requests/s", "p50 µs",
+                        "p99 µs", "errors");
+                result.series().forEach((series, levels) -> levels.forEach(r -> System.out.printf(
+                        "%-18s %6d %12.0f %10.0f %10.0f %8d%n", series, r.concurrency(), r.throughput(),
+                        r.p50Micros(), r.p99Micros(), r.errors())));
+                AsyncBenchmark.Drain drain = result.drain();
+                System.out.printf("%nbacklog of %d: enqueued in %.0f ms, delivered in %.0f ms (%.0f/s, %d at once)%n%n",
+                        drain.events(), drain.enqueueMs(), drain.deliverMs(), drain.deliveredPerSecond(),
+                        drain.concurrency());
+            }
+            String series = result.series().entrySet().stream()
+                    .map(e -> "\"" + e.getKey() + "\":[" + e.getValue().stream().map(LoadResult::json)
+                            .collect(Collectors.joining(",")) + "]")
+                    .collect(Collectors.joining(","));
+            List<LoadResult> baseline = result.series().get("baseline");
+            String ratios = result.series().entrySet().stream().filter(e -> !e.getKey().equals("baseline"))
+                    .map(e -> "\"" + e.getKey() + "\":{" + Warm.ratio(e.getValue(), baseline) + "}")
+                    .collect(Collectors.joining(","));
+            AsyncBenchmark.Drain drain = result.drain();
+            System.out.println("{\"benchmark\":\"async\",\"series\":{" + series + "},\"p50RatioToBaseline\":{"
+                    + ratios + "},\"drain\":{\"events\":%d,\"enqueueMs\":%.0f,\"deliverMs\":%.0f,"
+                    .formatted(drain.events(), drain.enqueueMs(), drain.deliverMs())
+                    + "\"deliveredPerSecond\":%.0f,\"concurrency\":%d}}".formatted(drain.deliveredPerSecond(),
+                    drain.concurrency()));
             return 0;
         }
     }
