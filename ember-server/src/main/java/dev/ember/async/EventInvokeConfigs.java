@@ -7,7 +7,6 @@ import dev.ember.registry.FunctionVersion;
 import dev.ember.store.Database;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
-import java.sql.SQLException;
 import java.time.Instant;
 import java.time.InstantSource;
 import java.util.ArrayList;
@@ -201,7 +200,7 @@ public final class EventInvokeConfigs {
         return destination;
     }
 
-    private Destination destination(String arn) throws SQLException {
+    private Destination destination(String arn) {
         return arn == null ? null : Destination.parse(arn, arns);
     }
 }

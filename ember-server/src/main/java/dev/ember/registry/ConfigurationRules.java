@@ -91,7 +91,7 @@ final class ConfigurationRules {
     }
 
     /** A built-in queue's name: SQS's rule (1 to 80 letters, digits, hyphens, underscores). */
-    public static final Pattern QUEUE_NAME = Pattern.compile("[a-zA-Z0-9_-]{1,80}");
+    private static final Pattern QUEUE_NAME = Pattern.compile("[a-zA-Z0-9_-]{1,80}");
 
     /** Ember's dead-letter queues are its built-in queues, named by SQS-shaped ARNs of its region and account. */
     private static void checkDeadLetterQueue(String arn, Arns arns) {
