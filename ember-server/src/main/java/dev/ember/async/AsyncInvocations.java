@@ -27,7 +27,6 @@ import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
-import java.util.function.Consumer;
 
 /**
  * Lambda's asynchronous invocation ({@code X-Amz-Invocation-Type: Event}), crash-safe: an event is durable in the
@@ -423,37 +422,51 @@ public final class AsyncInvocations implements AutoCloseable {
                 : limits.runningPerFunction();
     }
 
+    /** How an attempt left an event: what {@link #settle} does with it and counts. */
+    private enum Outcome {
+        /** Failed in the function; waits for its retry. */
+        RETRY,
+        /** Throttled or failed in the platform; waits for its backoff. */
+        THROTTLED,
+        SUCCEEDED,
+        /** Failed for good or expired, with its record or dead letter written. */
+        FAILED,
+        /** Ended with nowhere to go. */
+        DISCARDED,
+        /** Gone from the store meanwhile (its function was deleted). */
+        GONE,
+        /** The server is closing: left in the store as it is, for the next server. */
+        LEFT
+    }
+
     /** One attempt of {@code event}, and what follows from it; the event's thread owns it until it is settled. */
     private void deliver(Pending event) {
-        boolean keep = false;
+        Outcome outcome = Outcome.LEFT;
         try {
-            keep = attempt(event);
+            outcome = attempt(event);
         } catch (RuntimeException | Error e) {
             if (!closed) {
                 LOG.log(Level.WARNING, "Delivering asynchronous event " + event.id + " of " + event.function
                         + " failed; retrying it later", e);
-                keep = true;
                 event.throttles++;
                 event.dueAt = clock.millis() + Retries.afterThrottle(event.throttles).toMillis();
+                outcome = Outcome.THROTTLED;
             }
         } finally {
-            settle(event, keep);
+            settle(event, outcome);
         }
     }
 
-    /** Returns whether the event stays for another attempt. */
-    private boolean attempt(Pending event) {
+    private Outcome attempt(Pending event) {
         EventInvokeConfig config = configs.find(event.function, event.qualifier);
         if (Retries.expired(event.enqueuedAt, clock.millis(), config.maximumEventAgeSeconds())) {
             String[] stored = db.read(c -> StoredEvent.payload(c, event.id));
-            if (stored != null) {
-                fail(event, config, DestinationRecord.EVENT_AGE_EXCEEDED, stored[0]);
-            }
-            return false;
+            return stored == null ? Outcome.GONE
+                    : fail(event, config, DestinationRecord.EVENT_AGE_EXCEEDED, stored[0]);
         }
         String[] stored = db.read(c -> StoredEvent.payload(c, event.id));
         if (stored == null) {
-            return false; // deleted with its function
+            return Outcome.GONE;
         }
         String payload = stored[0];
         InvocationResult result;
@@ -462,40 +475,34 @@ public final class AsyncInvocations implements AutoCloseable {
                     payload.getBytes(StandardCharsets.UTF_8), false, stored[1]));
         } catch (LambdaException e) {
             if (closed) {
-                return false; // the next server delivers it again
+                return Outcome.LEFT;
             }
             if (e.type() == ErrorType.RESOURCE_NOT_FOUND) {
-                discard(event, e.getMessage());
-                return false;
+                return discard(event, e.getMessage());
             }
             return throttled(event, config, payload, e.type().wireName() + ": " + e.getMessage());
         }
         if (closed) {
-            return false;
+            return Outcome.LEFT; // it ran, but only the next server records that: at least once
         }
         return switch (result) {
-            case InvocationResult.Success success -> {
-                succeed(event, config, payload, Attempt.of(success));
-                yield false;
-            }
+            case InvocationResult.Success success -> succeed(event, config, payload, Attempt.of(success));
             case InvocationResult.Throttled throttle -> throttled(event, config, payload, throttle.reason());
             default -> functionFailed(event, config, payload, Attempt.of(result));
         };
     }
 
-    private boolean functionFailed(Pending event, EventInvokeConfig config, String payload, Attempt attempt) {
+    private Outcome functionFailed(Pending event, EventInvokeConfig config, String payload, Attempt attempt) {
         event.attempts++;
         event.functionErrors++;
         event.throttles = 0;
         event.lastResult = attempt.toJson();
         if (event.functionErrors > config.maximumRetryAttempts()) {
-            fail(event, config, DestinationRecord.RETRIES_EXHAUSTED, payload);
-            return false;
+            return fail(event, config, DestinationRecord.RETRIES_EXHAUSTED, payload);
         }
         long due = clock.millis() + Retries.afterFunctionError(event.functionErrors).toMillis();
         if (Retries.expired(event.enqueuedAt, due, config.maximumEventAgeSeconds())) {
-            fail(event, config, DestinationRecord.EVENT_AGE_EXCEEDED, payload);
-            return false;
+            return fail(event, config, DestinationRecord.EVENT_AGE_EXCEEDED, payload);
         }
         int attempts = event.attempts;
         int errors = event.functionErrors;
@@ -504,25 +511,22 @@ public final class AsyncInvocations implements AutoCloseable {
             StoredEvent.retryLater(c, event.id, attempts, errors, due, last);
         });
         event.dueAt = due;
-        counted(event, backlog -> backlog.retries++);
-        return true;
+        return Outcome.RETRY;
     }
 
     /** A throttle or platform error: back off, unless the event would be too old by then. Nothing is written. */
-    private boolean throttled(Pending event, EventInvokeConfig config, String payload, String reason) {
+    private Outcome throttled(Pending event, EventInvokeConfig config, String payload, String reason) {
         event.throttles++;
         event.lastThrottle = reason;
         long due = clock.millis() + Retries.afterThrottle(event.throttles).toMillis();
         if (Retries.expired(event.enqueuedAt, due, config.maximumEventAgeSeconds())) {
-            fail(event, config, DestinationRecord.EVENT_AGE_EXCEEDED, payload);
-            return false;
+            return fail(event, config, DestinationRecord.EVENT_AGE_EXCEEDED, payload);
         }
         event.dueAt = due;
-        counted(event, backlog -> backlog.throttles++);
-        return true;
+        return Outcome.THROTTLED;
     }
 
-    private void succeed(Pending event, EventInvokeConfig config, String payload, Attempt attempt) {
+    private Outcome succeed(Pending event, EventInvokeConfig config, String payload, Attempt attempt) {
         Instant now = clock.instant();
         List<Write> writes = new ArrayList<>();
         if (config.onSuccess() != null) {
@@ -531,11 +535,11 @@ public final class AsyncInvocations implements AutoCloseable {
             writes.add(send(config.onSuccess(), record, payload, Map.of(), now));
         }
         finish(event, writes);
-        counted(event, backlog -> backlog.succeeded++);
+        return Outcome.SUCCEEDED;
     }
 
     /** The event failed for good or expired: its record to OnFailure, its event to the dead-letter queue. */
-    private void fail(Pending event, EventInvokeConfig config, String condition, String payload) {
+    private Outcome fail(Pending event, EventInvokeConfig config, String condition, String payload) {
         Instant now = clock.instant();
         Attempt last = Attempt.fromJson(event.lastResult);
         List<Write> writes = new ArrayList<>();
@@ -564,19 +568,13 @@ public final class AsyncInvocations implements AutoCloseable {
                     condition, event.attempts);
         }
         finish(event, writes);
-        counted(event, backlog -> {
-            if (writes.isEmpty()) {
-                backlog.discarded++;
-            } else {
-                backlog.failed++;
-            }
-        });
+        return writes.isEmpty() ? Outcome.DISCARDED : Outcome.FAILED;
     }
 
-    private void discard(Pending event, String why) {
+    private Outcome discard(Pending event, String why) {
         LOG.log(Level.WARNING, "Asynchronous event {0} of {1} is discarded: {2}", event.id, functionArn(event), why);
         finish(event, List.of());
-        counted(event, backlog -> backlog.discarded++);
+        return Outcome.DISCARDED;
     }
 
     /** A write of a record or dead letter, and the event it makes when it goes to a function. */
@@ -611,28 +609,35 @@ public final class AsyncInvocations implements AutoCloseable {
         admitAll(writes.stream().map(Write::forwarded).filter(Objects::nonNull).toList());
     }
 
-    /** Puts the event back among the waiting, or forgets it; wakes the dispatcher. */
-    private void settle(Pending event, boolean keep) {
+    /**
+     * Puts the event back among the waiting or forgets it, and counts its outcome, in one step: what
+     * {@link #stats} shows is always consistent. Wakes the dispatcher.
+     */
+    private void settle(Pending event, Outcome outcome) {
         lock.lock();
         try {
             Backlog backlog = backlog(event.function);
             backlog.running--;
             running--;
-            if (keep && !closed && backlog.events.containsKey(event.id)) {
-                backlog.waiting.add(event);
-            } else if (!closed && backlog.events.remove(event.id) != null) {
-                total--;
+            switch (outcome) {
+                case RETRY -> backlog.retries++;
+                case THROTTLED -> backlog.throttles++;
+                case SUCCEEDED -> backlog.succeeded++;
+                case FAILED -> backlog.failed++;
+                case DISCARDED -> backlog.discarded++;
+                case GONE, LEFT -> {
+                    // nothing to count
+                }
+            }
+            boolean waits = outcome == Outcome.RETRY || outcome == Outcome.THROTTLED;
+            if (outcome != Outcome.LEFT && !closed) {
+                if (waits && backlog.events.containsKey(event.id)) {
+                    backlog.waiting.add(event);
+                } else if (!waits && backlog.events.remove(event.id) != null) {
+                    total--;
+                }
             }
             changed.signalAll();
-        } finally {
-            lock.unlock();
-        }
-    }
-
-    private void counted(Pending event, Consumer<Backlog> count) {
-        lock.lock();
-        try {
-            count.accept(backlog(event.function));
         } finally {
             lock.unlock();
         }

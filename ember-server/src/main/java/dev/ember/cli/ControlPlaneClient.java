@@ -35,8 +35,9 @@ import java.util.function.Consumer;
 import java.util.function.Function;
 
 /**
- * The CLI's only way to the server: AWS Lambda's REST-JSON control plane and Invoke API, plus Ember's log stream.
- * Every Lambda request and response shape the CLI uses is written here.
+ * The CLI's only way to the server: AWS Lambda's REST-JSON control plane and Invoke API, plus Ember's own endpoints
+ * (log stream, scaling, asynchronous backlog, built-in queues). Every request and response shape the CLI uses is
+ * written here.
  *
  * <p>Failures arrive as {@link CliException}s that read well on one line: {@link LambdaApiException} for an error
  * answer of the API, {@link CliException#noServer} when nothing listens at the endpoint.
@@ -44,6 +45,7 @@ import java.util.function.Function;
 final class ControlPlaneClient implements AutoCloseable {
     static final String FUNCTIONS = "/2015-03-31/functions";
     static final String LOGS = "/ember/v1/functions";
+    static final String QUEUES = "/ember/v1/queues";
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -212,6 +214,66 @@ final class ControlPlaneClient implements AutoCloseable {
                 .orElse(null);
         return new Invocation(response.body(), response.headers().firstValue("X-Amz-Function-Error").orElse(null),
                 log);
+    }
+
+    /**
+     * Invoke, Event: the server answers 202 once the event is stored, and delivers it later with Lambda's retries.
+     * Returns the event's request id ({@code X-Amzn-RequestId}), which every attempt, dead letter and destination
+     * record of it carries.
+     */
+    String invokeAsync(String name, String qualifier, byte[] payload) {
+        HttpRequest request = request(FUNCTIONS + '/' + segment(name) + "/invocations" + query("Qualifier", qualifier))
+                .header("X-Amz-Invocation-Type", "Event")
+                .POST(BodyPublishers.ofByteArray(payload))
+                .build();
+        HttpResponse<byte[]> response = exchange(request, BodyHandlers.ofByteArray());
+        if (response.statusCode() >= 400) {
+            throw error(response, response.body());
+        }
+        return response.headers().firstValue("X-Amzn-RequestId").orElseThrow(() -> new CliException(
+                "the server at " + endpoint + " accepted the event but sent no X-Amzn-RequestId to track it by"));
+    }
+
+    /**
+     * Ember's view of a function's asynchronous invocations: its backlog and the server's, what became of its events
+     * since the server started, and its EventInvokeConfigs. Empty when the server answers 404: one from before
+     * asynchronous invocation has no such endpoint.
+     */
+    Optional<JsonNode> findAsyncInvocations(String name) {
+        try {
+            return Optional.of(send(request("/ember/v1/functions/" + segment(name) + "/async").GET()));
+        } catch (LambdaApiException e) {
+            if (e.is("ResourceNotFoundException")) {
+                return Optional.empty();
+            }
+            throw e;
+        }
+    }
+
+    /**
+     * Ember's built-in queues, by name: {@code Name, Arn, Messages, OldestSentAt} (when not empty), {@code CreatedAt}.
+     */
+    List<JsonNode> listQueues() {
+        List<JsonNode> queues = new ArrayList<>();
+        send(request(QUEUES).GET()).path("Queues").forEach(queues::add);
+        return queues;
+    }
+
+    /**
+     * One built-in queue as {@link #listQueues} describes it, plus its oldest {@code max} messages (1 to 1000) in
+     * {@code MessageList}: {@code MessageId, SentAt, Attributes, Body}.
+     */
+    JsonNode getQueue(String name, int max) {
+        return send(request(QUEUES + '/' + segment(name) + query("MaxItems", Integer.toString(max))).GET());
+    }
+
+    /**
+     * Turns the queue's messages back into events of {@code function} ({@code name} or {@code name:qualifier}):
+     * {@code {"Moved": n, "Left": n}}, messages left when the function's backlog filled up.
+     */
+    JsonNode redriveQueue(String queue, String function) {
+        ObjectNode body = JSON.createObjectNode().put("FunctionName", function);
+        return send(jsonRequest(QUEUES + '/' + segment(queue) + "/redrive").POST(json(body)));
     }
 
     /**

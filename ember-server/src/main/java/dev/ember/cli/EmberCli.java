@@ -8,6 +8,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.IVersionProvider;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -27,7 +28,7 @@ import picocli.CommandLine.UnmatchedArgumentException;
         description = "Ember: a self-hosted serverless platform that speaks AWS Lambda's APIs.",
         subcommands = {ServerCommand.class, DeployCommand.class, ListCommand.class, InfoCommand.class,
             InvokeCommand.class, LogsCommand.class, PublishCommand.class, AliasCommand.class, RemoveCommand.class, ConcurrencyCommand.class,
-            DoctorCommand.class, TraceCommand.class, SimulateCommand.class, ReplayCommand.class,
+            QueueCommand.class, DoctorCommand.class, TraceCommand.class, SimulateCommand.class, ReplayCommand.class,
             CommandLine.HelpCommand.class},
         footer = {"",
             "Handled by the ./ember launcher itself:",
@@ -64,12 +65,18 @@ public final class EmberCli implements Callable<Integer> {
         var cli = new CommandLine(new EmberCli(), new CommandFactory(context));
         cli.setUsageHelpWidth(100);
         cli.setExpandAtFiles(false); // invoke --payload @file reads the file itself
-        for (CommandLine command : cli.getSubcommands().values()) {
-            command.getCommandSpec().versionProvider(cli.getCommandSpec().versionProvider());
-        }
+        shareVersion(cli, cli.getCommandSpec().versionProvider());
         cli.setExecutionExceptionHandler(EmberCli::onFailure);
         cli.setParameterExceptionHandler(EmberCli::onWrongUsage);
         return cli;
+    }
+
+    /** Gives every command under {@code parent}, at any depth ({@code queue ls}), the {@code --version} of ember. */
+    private static void shareVersion(CommandLine parent, IVersionProvider version) {
+        for (CommandLine command : parent.getSubcommands().values()) {
+            command.getCommandSpec().versionProvider(version);
+            shareVersion(command, version);
+        }
     }
 
     /** Without a command: the usage on stderr, exit 2. */

@@ -2,6 +2,8 @@ package dev.ember.cli;
 
 import java.math.BigDecimal;
 import java.math.RoundingMode;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.Locale;
 
 /** How the CLI writes quantities for people to read. */
@@ -33,5 +35,42 @@ final class Human {
     /** A decimal to at most three places, without trailing zeros: {@code 16}, {@code 1.5}, {@code 0.125}. */
     static String decimal(double value) {
         return BigDecimal.valueOf(value).setScale(3, RoundingMode.HALF_UP).stripTrailingZeros().toPlainString();
+    }
+
+    /**
+     * A duration to its two largest units, dropping a zero second one: {@code 0s}, {@code 45s}, {@code 3m 12s},
+     * {@code 6h}, {@code 2h 5m}, {@code 3d 4h}. Below a second counts as {@code 0s}; negative as zero.
+     */
+    static String duration(Duration duration) {
+        long seconds = Math.max(0, duration.toSeconds());
+        long[] amounts = {seconds / 86_400, seconds % 86_400 / 3_600, seconds % 3_600 / 60, seconds % 60};
+        String[] units = {"d", "h", "m", "s"};
+        int largest = 0;
+        while (largest < units.length - 1 && amounts[largest] == 0) {
+            largest++;
+        }
+        String text = amounts[largest] + units[largest];
+        if (largest < units.length - 1 && amounts[largest + 1] != 0) {
+            text += " " + amounts[largest + 1] + units[largest + 1];
+        }
+        return text;
+    }
+
+    /**
+     * How long before {@code now} {@code then} was: {@code 3m 12s ago}. A {@code then} after {@code now} (the
+     * server's clock ahead of this one) reads {@code 0s ago}.
+     */
+    static String ago(Instant then, Instant now) {
+        return duration(Duration.between(then, now)) + " ago";
+    }
+
+    /** A count and its noun, singular for one: {@code 1 message}, {@code 3 messages}. */
+    static String count(long count, String noun) {
+        return count(count, noun, noun + "s");
+    }
+
+    /** A count and its noun, for nouns whose plural is not an added s: {@code 1 retry}, {@code 2 retries}. */
+    static String count(long count, String singular, String plural) {
+        return count + " " + (count == 1 ? singular : plural);
     }
 }

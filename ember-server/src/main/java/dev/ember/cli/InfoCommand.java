@@ -7,9 +7,12 @@ import java.util.List;
 import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
 
-/** {@code ember info}: GetFunction, ListVersionsByFunction and ListAliases, as one report of titled sections. */
+/**
+ * {@code ember info}: GetFunction, ListVersionsByFunction and ListAliases, with Ember's scaling and asynchronous
+ * invocation reports, as one report of titled sections.
+ */
 @Command(name = "info", mixinStandardHelpOptions = true,
-        description = "Shows a function's configuration, versions and aliases.")
+        description = "Shows a function's configuration, versions, aliases, scaling and event backlog.")
 final class InfoCommand extends FunctionCommand {
     InfoCommand(CliContext context) {
         super(context);
@@ -38,6 +41,9 @@ final class InfoCommand extends FunctionCommand {
         sections.add(new Aliases(client.listAliases(name)));
         sections.add(new Scaling(client.getScaling(name), client.getFunctionConcurrency(name),
                 client.listProvisionedConcurrency(name)));
+        // A server from before asynchronous invocation has no report of it: the rest of the report still holds.
+        client.findAsyncInvocations(name).ifPresent(report -> sections.add(
+                new AsynchronousInvocations(report, configuration, context.clock().instant())));
         return sections;
     }
 

@@ -16,7 +16,8 @@ class HelpTest {
         Ember.Run run = Ember.run(CONTEXT, "--help");
 
         assertThat(run.exitCode()).isZero();
-        assertThat(run.out()).contains("server", "deploy", "ls", "info", "invoke", "logs", "publish", "alias", "rm")
+        assertThat(run.out()).contains("server", "deploy", "ls", "info", "invoke", "logs", "publish", "alias", "rm",
+                "queue")
                 .containsPattern("(?m)^  test +Install what the tests need")
                 .containsPattern("(?m)^  build +Build without running tests")
                 .containsPattern("(?m)^  bench +Run benchmarks")
@@ -24,10 +25,11 @@ class HelpTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"server", "deploy", "ls", "info", "invoke", "logs", "publish", "alias", "rm"})
+    @ValueSource(strings = {"server", "deploy", "ls", "info", "invoke", "logs", "publish", "alias", "rm",
+        "queue ls", "queue show", "queue redrive"})
     void everyCommandHasHelpAndVersion(String command) {
-        Ember.Run help = Ember.run(CONTEXT, command, "--help");
-        Ember.Run version = Ember.run(CONTEXT, command, "--version");
+        Ember.Run help = Ember.run(CONTEXT, (command + " --help").split(" "));
+        Ember.Run version = Ember.run(CONTEXT, (command + " --version").split(" "));
 
         assertThat(help.exitCode()).isZero();
         assertThat(help.out()).startsWith("Usage: ember " + command);

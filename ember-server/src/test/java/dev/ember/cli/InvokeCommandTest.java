@@ -126,4 +126,63 @@ class InvokeCommandTest {
         assertThat(run.out()).isEmpty();
         assertThat(run.err()).isEqualTo("ember: TooManyRequestsException: Rate Exceeded.\n");
     }
+
+    private void accept(String target, String requestId) {
+        lambda.on("POST", target, exchange -> {
+            exchange.getResponseHeaders().add("X-Amzn-RequestId", requestId);
+            FakeLambda.reply(exchange, 202, null);
+        });
+    }
+
+    @Test
+    void queuesAnEventWithAsyncAndPrintsOnlyItsRequestId() {
+        accept(INVOCATIONS, "6f1c2a9e-request");
+
+        Ember.Run run = Ember.against(lambda, "invoke", "hello", "--async", "--payload", "{\"order\":42}");
+
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        FakeLambda.Request request = lambda.request("POST", INVOCATIONS);
+        assertThat(request.header("X-Amz-Invocation-Type")).isEqualTo("Event");
+        assertThat(request.header("X-Amz-Log-Type")).isNull();
+        assertThat(request.text()).isEqualTo("{\"order\":42}");
+        assertThat(run.out()).isEqualTo("6f1c2a9e-request\n");
+        assertThat(run.err()).isEmpty();
+    }
+
+    @Test
+    void queuesAnEventForAQualifierFromAFile() throws Exception {
+        Path event = Files.writeString(dir.resolve("event.json"), "{\"n\": 1}");
+        accept(INVOCATIONS + "?Qualifier=live", "a-request");
+
+        Ember.Run run = Ember.against(lambda, "invoke", "hello", "--async", "--qualifier", "live",
+                "--payload", "@" + event);
+
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        assertThat(lambda.request("POST", INVOCATIONS + "?Qualifier=live").text()).isEqualTo("{\"n\": 1}");
+        assertThat(run.out()).isEqualTo("a-request\n");
+    }
+
+    @Test
+    void refusesLogWithAsyncBeforeAnyRequest() {
+        Ember.Run run = Ember.against(lambda, "invoke", "hello", "--async", "--log");
+
+        assertThat(run.exitCode()).isEqualTo(2);
+        assertThat(run.out()).isEmpty();
+        assertThat(run.err()).startsWith("ember: --log cannot go with --async: the function runs after the event is"
+                + " queued; read its log with 'ember logs hello'\n").contains("Usage: ember invoke ");
+        assertThat(lambda.requests()).isEmpty();
+    }
+
+    @Test
+    void reportsAFullBacklogAsALambdaError() {
+        lambda.onError("POST", INVOCATIONS, 429, "TooManyRequestsException",
+                "The asynchronous backlog of hello holds 3 events, its limit");
+
+        Ember.Run run = Ember.against(lambda, "invoke", "hello", "--async");
+
+        assertThat(run.exitCode()).isEqualTo(1);
+        assertThat(run.out()).isEmpty();
+        assertThat(run.err()).isEqualTo("ember: TooManyRequestsException: The asynchronous backlog of hello holds 3"
+                + " events, its limit\n");
+    }
 }
