@@ -21,7 +21,6 @@ import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.services.lambda.LambdaClient;
-import software.amazon.awssdk.services.lambda.model.InvalidParameterValueException;
 import software.amazon.awssdk.services.lambda.model.InvocationType;
 import software.amazon.awssdk.services.lambda.model.InvokeResponse;
 import software.amazon.awssdk.services.lambda.model.RequestTooLargeException;
@@ -218,12 +217,26 @@ class ProvidedRuntimeInvokeTest {
     }
 
     @Test
-    void eventInvocationsAreRefusedClearlyUntilAsyncExists() {
+    void anEventInvocationRunsInTheEnvironmentsOfSynchronousOnes() throws Exception {
         deploy("async", Bootstraps.ECHO, 5);
+        lambda.putFunctionEventInvokeConfig(b -> b.functionName("async").destinationConfig(d -> d.onSuccess(
+                s -> s.destination("arn:aws:sqs:us-east-1:000000000000:echoed"))));
+        String warm = environment(invoke("async", "{}"));
 
-        assertThatThrownBy(() -> lambda.invoke(b -> b.functionName("async").invocationType(InvocationType.EVENT)))
-                .isInstanceOf(InvalidParameterValueException.class)
-                .hasMessageContaining("Asynchronous invocation");
+        InvokeResponse accepted = lambda.invoke(b -> b.functionName("async").invocationType(InvocationType.EVENT)
+                .payload(SdkBytes.fromUtf8String("{\"a\":1}")));
+        assertThat(accepted.statusCode()).isEqualTo(202);
+        assertThat(accepted.payload().asByteArray()).isEmpty();
+
+        var http = java.net.http.HttpClient.newHttpClient();
+        var queue = java.net.http.HttpRequest.newBuilder(ember.endpoint().resolve("/ember/v1/queues/echoed")).build();
+        var json = new com.fasterxml.jackson.databind.ObjectMapper();
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> json.readTree(http.send(queue,
+                java.net.http.HttpResponse.BodyHandlers.ofString()).body()).path("Messages").asInt() == 1);
+        var record = json.readTree(json.readTree(http.send(queue, java.net.http.HttpResponse.BodyHandlers.ofString())
+                .body()).path("MessageList").get(0).path("Body").asText());
+        assertThat(record.path("responsePayload").path("echo").path("a").asInt()).isEqualTo(1);
+        assertThat('"' + record.path("responsePayload").path("environment").asText() + '"').isEqualTo(warm);
     }
 
     @Test
