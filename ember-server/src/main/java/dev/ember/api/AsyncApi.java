@@ -17,7 +17,6 @@ import io.helidon.webserver.http.HttpService;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 
 /**
@@ -29,7 +28,6 @@ import java.util.Map;
 final class AsyncApi implements HttpService {
     private static final String PATH = "/2019-09-25/functions/{name}/event-invoke-config";
     private static final int MAX_REQUEST_BYTES = 8192;
-    private static final int MAX_ITEMS = 50;
     private static final int MAX_MESSAGES = 1000;
 
     private final AsyncInvocations async;
@@ -91,23 +89,8 @@ final class AsyncApi implements HttpService {
 
     private void list(ServerRequest req, ServerResponse res) {
         String name = FunctionRef.parse(req.path().pathParameters().get("name")).name();
-        List<EventInvokeConfig> all = async.configs().list(name);
-        int from = req.query().first("Marker").map(marker -> {
-            for (int i = 0; i < all.size(); i++) {
-                if (all.get(i).qualifier().equals(marker)) {
-                    return i;
-                }
-            }
-            throw LambdaException.invalid("Marker %s is not a qualifier of %s", marker, name);
-        }).orElse(0);
-        int max = req.query().first("MaxItems").map(AsyncApi::maxItems).orElse(MAX_ITEMS);
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("FunctionEventInvokeConfigs", all.subList(from, Math.min(all.size(), from + max)).stream()
-                .map(this::describe).toList());
-        if (from + max < all.size()) {
-            body.put("NextMarker", all.get(from + max).qualifier());
-        }
-        sendJson(res, Status.OK_200, body);
+        sendJson(res, Status.OK_200, QualifierPage.of(req, name, async.configs().list(name),
+                EventInvokeConfig::qualifier, "FunctionEventInvokeConfigs", this::describe));
     }
 
     private Map<String, Object> describe(EventInvokeConfig config) {
@@ -201,18 +184,5 @@ final class AsyncApi implements HttpService {
     private static FunctionRef ref(ServerRequest req) {
         return FunctionRef.parse(req.path().pathParameters().get("name"))
                 .withQualifier(req.query().first("Qualifier").orElse(null));
-    }
-
-    private static int maxItems(String text) {
-        try {
-            int n = Integer.parseInt(text);
-            if (n >= 1 && n <= MAX_ITEMS) {
-                return n;
-            }
-        } catch (NumberFormatException e) {
-            // reported below
-        }
-        throw LambdaException.invalid("1 validation error detected: Value '%s' at 'maxItems' failed to satisfy "
-                + "constraint: Member must have value between 1 and %d", text, MAX_ITEMS);
     }
 }

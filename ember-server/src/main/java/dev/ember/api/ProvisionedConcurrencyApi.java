@@ -14,7 +14,6 @@ import io.helidon.webserver.http.HttpService;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 
 /**
@@ -25,7 +24,6 @@ import java.util.Map;
 final class ProvisionedConcurrencyApi implements HttpService {
     private static final String PATH = "/2019-09-30/functions/{name}/provisioned-concurrency";
     private static final int MAX_REQUEST_BYTES = 4096;
-    private static final int MAX_ITEMS = 50;
 
     private final ProvisionedConcurrency provisioned;
     private final Invoker invoker;
@@ -66,23 +64,8 @@ final class ProvisionedConcurrencyApi implements HttpService {
     }
 
     private void list(ServerRequest req, ServerResponse res, String name) {
-        List<ProvisionedConcurrency.Config> all = provisioned.list(name);
-        int from = req.query().first("Marker").map(marker -> {
-            for (int i = 0; i < all.size(); i++) {
-                if (all.get(i).qualifier().equals(marker)) {
-                    return i;
-                }
-            }
-            throw LambdaException.invalid("Marker %s is not a qualifier of %s", marker, name);
-        }).orElse(0);
-        int max = req.query().first("MaxItems").map(ProvisionedConcurrencyApi::maxItems).orElse(MAX_ITEMS);
-        List<ProvisionedConcurrency.Config> page = all.subList(from, Math.min(all.size(), from + max));
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("ProvisionedConcurrencyConfigs", page.stream().map(c -> describe(c, true)).toList());
-        if (from + max < all.size()) {
-            body.put("NextMarker", all.get(from + max).qualifier());
-        }
-        sendJson(res, Status.OK_200, body);
+        sendJson(res, Status.OK_200, QualifierPage.of(req, name, provisioned.list(name),
+                ProvisionedConcurrency.Config::qualifier, "ProvisionedConcurrencyConfigs", c -> describe(c, true)));
     }
 
     private void delete(ServerRequest req, ServerResponse res) {
@@ -113,18 +96,5 @@ final class ProvisionedConcurrencyApi implements HttpService {
     private static FunctionRef ref(ServerRequest req) {
         return FunctionRef.parse(req.path().pathParameters().get("name"))
                 .withQualifier(req.query().first("Qualifier").orElse(null));
-    }
-
-    private static int maxItems(String text) {
-        try {
-            int n = Integer.parseInt(text);
-            if (n >= 1 && n <= MAX_ITEMS) {
-                return n;
-            }
-        } catch (NumberFormatException e) {
-            // reported below
-        }
-        throw LambdaException.invalid("1 validation error detected: Value '%s' at 'maxItems' failed to satisfy "
-                + "constraint: Member must have value between 1 and %d", text, MAX_ITEMS);
     }
 }

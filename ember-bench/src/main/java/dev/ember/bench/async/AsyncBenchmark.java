@@ -1,15 +1,13 @@
 package dev.ember.bench.async;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.sun.net.httpserver.HttpServer;
 import dev.ember.async.AsyncInvocations;
 import dev.ember.bench.BenchFunctions;
 import dev.ember.bench.ClosedLoop;
 import dev.ember.bench.LoadResult;
+import dev.ember.bench.LoopbackEcho;
 import dev.ember.server.EmberServer;
 import dev.ember.server.ServerOptions;
-import java.io.OutputStream;
-import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -106,20 +104,8 @@ public final class AsyncBenchmark {
     }
 
     private List<LoadResult> baseline() throws Exception {
-        HttpServer echo = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 128);
-        echo.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
-        echo.createContext("/", exchange -> {
-            byte[] body = exchange.getRequestBody().readAllBytes();
-            exchange.sendResponseHeaders(200, body.length);
-            try (OutputStream out = exchange.getResponseBody()) {
-                out.write(body);
-            }
-        });
-        echo.start();
-        try {
-            return load(URI.create("http://127.0.0.1:" + echo.getAddress().getPort() + "/echo"), false);
-        } finally {
-            echo.stop(0);
+        try (LoopbackEcho echo = LoopbackEcho.start()) {
+            return load(echo.uri(), false);
         }
     }
 

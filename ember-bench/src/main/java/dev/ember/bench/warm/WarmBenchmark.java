@@ -1,15 +1,13 @@
 package dev.ember.bench.warm;
 
-import com.sun.net.httpserver.HttpServer;
 import dev.ember.bench.BenchFunctions;
 import dev.ember.bench.ClosedLoop;
 import dev.ember.bench.LoadResult;
+import dev.ember.bench.LoopbackEcho;
 import dev.ember.bench.NoOpHandler;
 import dev.ember.bench.WrkLoad;
 import dev.ember.server.EmberServer;
 import dev.ember.server.ServerOptions;
-import java.io.OutputStream;
-import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -84,20 +82,8 @@ public final class WarmBenchmark {
     }
 
     private List<LoadResult> baseline() throws Exception {
-        HttpServer echo = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 128);
-        echo.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
-        echo.createContext("/", exchange -> {
-            byte[] body = exchange.getRequestBody().readAllBytes();
-            exchange.sendResponseHeaders(200, body.length);
-            try (OutputStream out = exchange.getResponseBody()) {
-                out.write(body);
-            }
-        });
-        echo.start();
-        try {
-            return series(URI.create("http://127.0.0.1:" + echo.getAddress().getPort() + "/echo"));
-        } finally {
-            echo.stop(0);
+        try (LoopbackEcho echo = LoopbackEcho.start()) {
+            return series(echo.uri());
         }
     }
 
