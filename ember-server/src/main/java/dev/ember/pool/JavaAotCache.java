@@ -1,5 +1,6 @@
 package dev.ember.pool;
 
+import dev.ember.sandbox.Forks;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.lang.System.Logger.Level;
@@ -107,8 +108,8 @@ public final class JavaAotCache {
         long started = System.nanoTime();
         Path log = output.resolveSibling("training.log");
         try {
-            Process process = new ProcessBuilder(training).redirectErrorStream(true)
-                    .redirectOutput(log.toFile()).start();
+            Process process = Forks.start(new ProcessBuilder(training).redirectErrorStream(true)
+                    .redirectOutput(log.toFile()));
             boolean ended = process.waitFor(TRAINING_LIMIT_SECONDS, TimeUnit.SECONDS);
             if (!ended) {
                 process.destroyForcibly();

@@ -1,5 +1,6 @@
 package dev.ember.registry;
 
+import dev.ember.sandbox.Forks;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
@@ -167,19 +168,25 @@ final class CodeStore {
                 case SYMBOLIC_LINK -> links.add(item);
                 case FILE -> {
                     Files.createDirectories(path.getParent());
-                    try (FileChannel channel = FileChannel.open(path, StandardOpenOption.CREATE_NEW,
-                            StandardOpenOption.WRITE)) {
-                        OutputStream out = Channels.newOutputStream(channel);
-                        unzipped += archive.extract(item.entry(), DeploymentPackage.MAX_UNZIPPED_BYTES - unzipped, out);
-                        if (unzipped > DeploymentPackage.MAX_UNZIPPED_BYTES) {
-                            throw DeploymentPackage.unzippedTooLarge();
+                    long[] written = {unzipped};
+                    // Any file may be exec'd (a bootstrap, a script it runs): no process forks while it is open.
+                    Forks.writing(() -> {
+                        try (FileChannel channel = FileChannel.open(path, StandardOpenOption.CREATE_NEW,
+                                StandardOpenOption.WRITE)) {
+                            OutputStream out = Channels.newOutputStream(channel);
+                            written[0] += archive.extract(item.entry(),
+                                    DeploymentPackage.MAX_UNZIPPED_BYTES - written[0], out);
+                            if (written[0] > DeploymentPackage.MAX_UNZIPPED_BYTES) {
+                                throw DeploymentPackage.unzippedTooLarge();
+                            }
+                            if (item.entry().modified() != null) {
+                                // Before the fsync, which makes the time durable with the content.
+                                Files.setLastModifiedTime(path, item.entry().modified());
+                            }
+                            channel.force(true);
                         }
-                        if (item.entry().modified() != null) {
-                            // Before the fsync, which makes the time durable with the content.
-                            Files.setLastModifiedTime(path, item.entry().modified());
-                        }
-                        channel.force(true);
-                    }
+                    });
+                    unzipped = written[0];
                     Files.setPosixFilePermissions(path, item.executable() ? READ_EXECUTE : READ_ONLY);
                 }
             }

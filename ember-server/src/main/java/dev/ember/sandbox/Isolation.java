@@ -165,7 +165,7 @@ public final class Isolation implements AutoCloseable {
                     : Launcher.shared().run(() -> {
                         builder.environment().put("AWS_LAMBDA_RUNTIME_API",
                                 openEndpoint.apply(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0)));
-                        return new Launched(builder.start(), null);
+                        return new Launched(Forks.start(builder), null);
                     });
             return new Sandboxed(launched.process(), launched.network(), cgroup, steady, uid, uids::release,
                     cleanups);
@@ -203,7 +203,7 @@ public final class Isolation implements AutoCloseable {
                 Linux.setNetwork(ownNetwork);
                 awaitRoute(network);
             }
-            return new Launched(builder.start(), network);
+            return new Launched(Forks.start(builder), network);
         } catch (IOException | RuntimeException e) {
             if (network != null) {
                 network.destroyForcibly();
@@ -228,8 +228,8 @@ public final class Isolation implements AutoCloseable {
         command.addAll(List.of("--", SLIRP4NETNS, "--configure", "--mtu=65520", "--disable-host-loopback",
                 "--enable-sandbox", "--enable-seccomp", "--netns-type=path",
                 "/proc/" + ProcessHandle.current().pid() + "/fd/" + namespaceFd, "tap0"));
-        return new ProcessBuilder(command).redirectOutput(ProcessBuilder.Redirect.DISCARD)
-                .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        return Forks.start(new ProcessBuilder(command).redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                .redirectError(ProcessBuilder.Redirect.DISCARD));
     }
 
     /** Waits (on the launcher thread, inside the namespace) until slirp4netns has configured the default route. */
@@ -340,7 +340,7 @@ public final class Isolation implements AutoCloseable {
         ProcessBuilder builder = builder(command, spec, spec.taskRoot());
         builder.environment().put("AWS_LAMBDA_RUNTIME_API",
                 openEndpoint.apply(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0)));
-        return new Unconfined(builder.start());
+        return new Unconfined(Forks.start(builder));
     }
 
     private static ProcessBuilder builder(List<String> command, LaunchSpec spec, Path workingDirectory) {
