@@ -1,5 +1,6 @@
 package dev.ember.async;
 
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import dev.ember.invoke.ConcurrencyControls;
 import dev.ember.invoke.InvocationResult;
 import dev.ember.invoke.InvokeRequest;
@@ -169,6 +170,7 @@ public final class AsyncInvocations implements AutoCloseable {
     private int total;
     private int running;
     private long nextSeq;
+    private long passes;
     private volatile boolean closed;
 
     private AsyncInvocations(Database db, FunctionRegistry registry, Invoker invoker, ConcurrencyControls concurrency,
@@ -207,6 +209,15 @@ public final class AsyncInvocations implements AutoCloseable {
                                          Limits limits) {
         var async = new AsyncInvocations(db, registry, invoker, concurrency, arns, clock, limits);
         registry.addListener(async::functionChanged);
+        // A server killed between a function's deletion and the listener's clean-up left its events behind.
+        List<String> functions;
+        async.lock.lock();
+        try {
+            functions = new ArrayList<>(async.backlogs.keySet());
+        } finally {
+            async.lock.unlock();
+        }
+        functions.stream().filter(function -> !exists(registry, function)).forEach(async::dropFunction);
         return async;
     }
 
@@ -278,10 +289,14 @@ public final class AsyncInvocations implements AutoCloseable {
     }
 
     private void unreserve(String function) {
+        unreserve(function, 1);
+    }
+
+    private void unreserve(String function, int count) {
         lock.lock();
         try {
-            backlog(function).reserved--;
-            total--;
+            backlog(function).reserved -= count;
+            total -= count;
         } finally {
             lock.unlock();
         }
@@ -344,11 +359,13 @@ public final class AsyncInvocations implements AutoCloseable {
         String q = qualifier == null ? FunctionVersion.LATEST : qualifier;
         requireQualifier(registry, function, q);
         queues.get(queue);
+        // Only what is there now: a queue the function's own failures feed would otherwise never run dry.
+        long sentBy = clock.millis();
         int moved = 0;
         while (true) {
-            List<Queues.Message> batch = db.read(c -> Queues.oldest(c, queue, REDRIVE_BATCH));
+            List<Queues.Message> batch = db.read(c -> Queues.oldest(c, queue, REDRIVE_BATCH, sentBy));
             if (batch.isEmpty()) {
-                return new Redrive(moved, 0);
+                return new Redrive(moved, queues.get(queue).messages());
             }
             List<StoredEvent> events = new ArrayList<>();
             List<Queues.Message> taken = new ArrayList<>();
@@ -361,22 +378,45 @@ public final class AsyncInvocations implements AutoCloseable {
                     taken.add(message);
                 }
             } catch (LambdaException full) {
+                if (full.type() != ErrorType.TOO_MANY_REQUESTS) {
+                    unreserve(function, events.size());
+                    throw full;
+                }
                 if (taken.isEmpty()) {
                     return new Redrive(moved, queues.get(queue).messages());
                 }
             }
+            // A message another redrive took meanwhile is not sent twice: only one delete finds it.
+            boolean[] sent = new boolean[events.size()];
             try {
                 commit.write(c -> {
                     for (int i = 0; i < events.size(); i++) {
-                        events.get(i).insert(c);
-                        Queues.delete(c, queue, taken.get(i).id());
+                        sent[i] = Queues.delete(c, queue, taken.get(i).id());
+                        if (sent[i]) {
+                            events.get(i).insert(c);
+                        }
                     }
                 });
-            } finally {
-                events.forEach(e -> unreserve(function));
+            } catch (RuntimeException | Error e) {
+                unreserve(function, events.size());
+                throw e;
             }
-            admitAll(events);
-            moved += events.size();
+            List<StoredEvent> admitted = new ArrayList<>();
+            for (int i = 0; i < events.size(); i++) {
+                if (sent[i]) {
+                    admitted.add(events.get(i));
+                }
+            }
+            lock.lock();
+            try {
+                Backlog backlog = backlog(function);
+                backlog.reserved -= events.size();
+                total -= events.size();
+                admitted.forEach(this::admit);
+            } finally {
+                lock.unlock();
+            }
+            moved += admitted.size();
             if (taken.size() < batch.size()) {
                 return new Redrive(moved, queues.get(queue).messages());
             }
@@ -387,25 +427,13 @@ public final class AsyncInvocations implements AutoCloseable {
         lock.lock();
         try {
             while (!closed) {
-                long now = clock.millis();
-                long nextDue = Long.MAX_VALUE;
-                for (Map.Entry<String, Backlog> entry : backlogs.entrySet()) {
-                    Backlog backlog = entry.getValue();
-                    int limit = runningLimit(entry.getKey());
-                    while (!backlog.waiting.isEmpty() && backlog.running < limit
-                            && running < concurrency.accountLimit()) {
-                        Pending next = backlog.waiting.first();
-                        if (next.dueAt > now) {
-                            nextDue = Math.min(nextDue, next.dueAt);
-                            break;
-                        }
-                        backlog.waiting.pollFirst();
-                        backlog.running++;
-                        running++;
-                        Thread.ofVirtual().name("async-" + next.function).start(() -> deliver(next));
-                    }
+                long wait = IDLE_MILLIS;
+                try {
+                    wait = dispatchDue();
+                } catch (RuntimeException | Error e) {
+                    // The dispatcher must outlive anything one pass meets: without it nothing is delivered.
+                    LOG.log(Level.ERROR, "Dispatching asynchronous events failed; trying again", e);
                 }
-                long wait = nextDue == Long.MAX_VALUE ? IDLE_MILLIS : Math.clamp(nextDue - now, 1, POLL_MILLIS);
                 changed.await(wait, TimeUnit.MILLISECONDS);
             }
         } catch (InterruptedException e) {
@@ -413,6 +441,43 @@ public final class AsyncInvocations implements AutoCloseable {
         } finally {
             lock.unlock();
         }
+    }
+
+    /**
+     * Starts every due event there is room for; the lock is held. Functions take turns in being first, so one with a
+     * deep backlog cannot keep the others from the account's concurrency.
+     *
+     * @return how long to wait before the next pass, unless woken
+     */
+    private long dispatchDue() {
+        long now = clock.millis();
+        long nextDue = Long.MAX_VALUE;
+        List<String> functions = new ArrayList<>(backlogs.keySet());
+        int first = functions.isEmpty() ? 0 : (int) (passes++ % functions.size());
+        for (int f = 0; f < functions.size(); f++) {
+            String function = functions.get((first + f) % functions.size());
+            Backlog backlog = backlogs.get(function);
+            int limit = runningLimit(function);
+            while (!backlog.waiting.isEmpty() && backlog.running < limit && running < concurrency.accountLimit()) {
+                Pending next = backlog.waiting.first();
+                if (next.dueAt > now) {
+                    nextDue = Math.min(nextDue, next.dueAt);
+                    break;
+                }
+                backlog.waiting.pollFirst();
+                backlog.running++;
+                running++;
+                try {
+                    Thread.ofVirtual().name("async-" + next.function).start(() -> deliver(next));
+                } catch (RuntimeException | Error e) {
+                    backlog.running--;
+                    running--;
+                    backlog.waiting.add(next);
+                    throw e;
+                }
+            }
+        }
+        return nextDue == Long.MAX_VALUE ? IDLE_MILLIS : Math.clamp(nextDue - now, 1, POLL_MILLIS);
     }
 
     /** Events of {@code function} delivered at once: the limit, or its reserved concurrency when lower (at least 1). */
@@ -477,10 +542,17 @@ public final class AsyncInvocations implements AutoCloseable {
             if (closed) {
                 return Outcome.LEFT;
             }
-            if (e.type() == ErrorType.RESOURCE_NOT_FOUND) {
-                return discard(event, e.getMessage());
-            }
-            return throttled(event, config, payload, e.type().wireName() + ": " + e.getMessage());
+            return switch (e.type()) {
+                case RESOURCE_NOT_FOUND -> discard(event, e.getMessage());
+                // A retry can help: the platform was busy or failed.
+                case TOO_MANY_REQUESTS, SERVICE ->
+                        throttled(event, config, payload, e.type().wireName() + ": " + e.getMessage());
+                // The event itself is refused: no retry would change that.
+                default -> {
+                    event.lastResult = refused(e).toJson();
+                    yield fail(event, config, DestinationRecord.RETRIES_EXHAUSTED, payload);
+                }
+            };
         }
         if (closed) {
             return Outcome.LEFT; // it ran, but only the next server records that: at least once
@@ -490,6 +562,13 @@ public final class AsyncInvocations implements AutoCloseable {
             case InvocationResult.Throttled throttle -> throttled(event, config, payload, throttle.reason());
             default -> functionFailed(event, config, payload, Attempt.of(result));
         };
+    }
+
+    /** A refusal of the Invoke API as the failed attempt a record and dead letter report. */
+    private static Attempt refused(LambdaException e) {
+        var error = JsonNodeFactory.instance.objectNode()
+                .put("errorType", e.type().wireName()).put("errorMessage", e.getMessage());
+        return new Attempt(e.type().status(), null, null, e.type().wireName(), error.toString());
     }
 
     private Outcome functionFailed(Pending event, EventInvokeConfig config, String payload, Attempt attempt) {
@@ -551,7 +630,8 @@ public final class AsyncInvocations implements AutoCloseable {
         String deadLetters = deadLetterQueue(event);
         if (deadLetters != null) {
             String message = last != null ? last.errorMessage()
-                    : condition + " after " + event.throttles + " throttle(s): " + event.lastThrottle;
+                    : condition + " after " + event.throttles + " throttle(s)"
+                            + (event.lastThrottle == null ? "" : ": " + event.lastThrottle);
             if (message != null && message.length() > MAX_ERROR_MESSAGE) {
                 message = message.substring(0, MAX_ERROR_MESSAGE);
             }
@@ -681,13 +761,27 @@ public final class AsyncInvocations implements AutoCloseable {
         }
     }
 
+    /**
+     * Drops the events and configurations of a function that is gone. Whether it is gone is decided in the
+     * transaction that deletes them: a function of the same name created meanwhile keeps its acknowledged events.
+     */
     private void dropFunction(String function) {
         if (closed) {
             return;
         }
-        configs.forget(function);
+        boolean[] gone = new boolean[1];
         int[] dropped = new int[1];
-        commit.write(c -> dropped[0] = StoredEvent.deleteFunction(c, function));
+        commit.write(c -> {
+            gone[0] = !exists(registry, function);
+            if (gone[0]) {
+                dropped[0] = StoredEvent.deleteFunction(c, function);
+                EventInvokeConfigs.deleteRows(c, function);
+            }
+        });
+        if (!gone[0]) {
+            return;
+        }
+        configs.forgetLoaded(function);
         lock.lock();
         try {
             Backlog backlog = backlogs.get(function);
@@ -697,6 +791,9 @@ public final class AsyncInvocations implements AutoCloseable {
                     total--;
                 }
                 backlog.waiting.clear();
+                if (backlog.events.isEmpty() && backlog.reserved == 0 && backlog.running == 0) {
+                    backlogs.remove(function);
+                }
             }
         } finally {
             lock.unlock();
@@ -704,6 +801,15 @@ public final class AsyncInvocations implements AutoCloseable {
         if (dropped[0] > 0) {
             LOG.log(Level.INFO, "Dropped {0} asynchronous event(s) of the deleted function {1}", dropped[0],
                     function);
+        }
+    }
+
+    private static boolean exists(FunctionRegistry registry, String function) {
+        try {
+            registry.get(function, null);
+            return true;
+        } catch (LambdaException gone) {
+            return false;
         }
     }
 

@@ -5,13 +5,17 @@ import dev.ember.lambda.LambdaException;
 import dev.ember.registry.FunctionRegistry;
 import dev.ember.registry.FunctionVersion;
 import dev.ember.store.Database;
+import java.sql.Connection;
 import java.sql.PreparedStatement;
+import java.sql.SQLException;
 import java.sql.ResultSet;
 import java.time.Instant;
 import java.time.InstantSource;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 
 /**
@@ -163,18 +167,18 @@ public final class EventInvokeConfigs {
         configs.get(function).remove(config.qualifier());
     }
 
-    /** Drops every configuration of a deleted function. */
-    synchronized void forget(String function) {
-        if (configs.remove(function) == null) {
-            return;
+    /** Deletes every configuration row of a deleted function, in the transaction of {@code c}. */
+    static void deleteRows(Connection c, String function) throws SQLException {
+        try (PreparedStatement delete = c.prepareStatement(
+                "DELETE FROM event_invoke_configs WHERE function_name = ?")) {
+            delete.setString(1, function);
+            delete.executeUpdate();
         }
-        db.inTransaction(c -> {
-            try (PreparedStatement delete = c.prepareStatement(
-                    "DELETE FROM event_invoke_configs WHERE function_name = ?")) {
-                delete.setString(1, function);
-                return delete.executeUpdate();
-            }
-        });
+    }
+
+    /** Forgets the configurations of a deleted function, once {@link #deleteRows} committed. */
+    synchronized void forgetLoaded(String function) {
+        configs.remove(function);
     }
 
     /** The qualifier, {@code $LATEST} for null, once the function and the version or alias are known to exist. */
@@ -196,8 +200,30 @@ public final class EventInvokeConfigs {
             }
             AsyncInvocations.requireQualifier(registry, target.name(),
                     target.qualifier() == null ? FunctionVersion.LATEST : target.qualifier());
+            if (leadsTo(target.name(), function, new HashSet<>())) {
+                throw LambdaException.invalid("The destination %s sends its own records on to %s: records would "
+                        + "go round in a loop", arn, function);
+            }
         }
         return destination;
+    }
+
+    /** Whether records of {@code from} reach {@code to} through function destinations; the lock is held. */
+    private boolean leadsTo(String from, String to, Set<String> seen) {
+        if (from.equals(to)) {
+            return true;
+        }
+        if (!seen.add(from)) {
+            return false;
+        }
+        for (EventInvokeConfig config : configs.getOrDefault(from, Map.of()).values()) {
+            for (Destination destination : new Destination[] {config.onSuccess(), config.onFailure()}) {
+                if (destination instanceof Destination.ToFunction next && leadsTo(next.name(), to, seen)) {
+                    return true;
+                }
+            }
+        }
+        return false;
     }
 
     private Destination destination(String arn) {

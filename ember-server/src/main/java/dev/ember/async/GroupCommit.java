@@ -56,19 +56,33 @@ final class GroupCommit implements AutoCloseable {
      * @throws RuntimeException what {@code work} or the commit threw; ServiceException when closed
      */
     void write(Work work) {
-        if (closed) {
-            throw shuttingDown();
-        }
         var write = new Write(work, new CompletableFuture<>());
-        writes.add(write);
+        synchronized (this) {
+            // Under the lock close() adds STOP with: a write is either ahead of STOP, and committed, or refused.
+            if (closed) {
+                throw shuttingDown();
+            }
+            writes.add(write);
+        }
+        boolean interrupted = false;
         try {
-            write.done().get();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw LambdaException.of(ErrorType.SERVICE, "Interrupted while writing to the asynchronous queue");
-        } catch (ExecutionException e) {
-            throw e.getCause() instanceof RuntimeException runtime ? runtime
-                    : new IllegalStateException(e.getCause());
+            while (true) {
+                try {
+                    write.done().get();
+                    return;
+                } catch (InterruptedException e) {
+                    // The write commits whatever the caller does: giving up would report a failure that did not
+                    // happen (an acknowledged-looking event the caller retries). It is short; wait it out.
+                    interrupted = true;
+                } catch (ExecutionException e) {
+                    throw e.getCause() instanceof RuntimeException runtime ? runtime
+                            : new IllegalStateException(e.getCause());
+                }
+            }
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 
@@ -133,8 +147,13 @@ final class GroupCommit implements AutoCloseable {
     /** Commits what was submitted, then stops; later writes fail. */
     @Override
     public void close() {
-        closed = true;
-        writes.add(STOP);
+        synchronized (this) {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            writes.add(STOP);
+        }
         try {
             writer.join(TimeUnit.SECONDS.toMillis(30));
         } catch (InterruptedException e) {

@@ -113,11 +113,17 @@ public final class Queues {
     }
 
     static List<Message> oldest(Connection c, String queue, int max) throws SQLException {
+        return oldest(c, queue, max, Long.MAX_VALUE);
+    }
+
+    /** The oldest {@code max} messages sent at or before {@code sentBy} (epoch ms). */
+    static List<Message> oldest(Connection c, String queue, int max, long sentBy) throws SQLException {
         List<Message> messages = new ArrayList<>();
         try (PreparedStatement select = c.prepareStatement("SELECT id, sent_at, body, attributes, event "
-                + "FROM queue_messages WHERE queue_name = ? ORDER BY sent_at, id LIMIT ?")) {
+                + "FROM queue_messages WHERE queue_name = ? AND sent_at <= ? ORDER BY sent_at, id LIMIT ?")) {
             select.setString(1, queue);
-            select.setInt(2, max);
+            select.setLong(2, sentBy);
+            select.setInt(3, max);
             try (ResultSet rs = select.executeQuery()) {
                 while (rs.next()) {
                     messages.add(new Message(rs.getString(1), Instant.ofEpochMilli(rs.getLong(2)), rs.getString(3),
@@ -153,12 +159,13 @@ public final class Queues {
         }
     }
 
-    static void delete(Connection c, String queue, String id) throws SQLException {
+    /** Takes a message off a queue; returns whether it was there (a concurrent redrive may have taken it). */
+    static boolean delete(Connection c, String queue, String id) throws SQLException {
         try (PreparedStatement delete = c.prepareStatement(
                 "DELETE FROM queue_messages WHERE queue_name = ? AND id = ?")) {
             delete.setString(1, queue);
             delete.setString(2, id);
-            delete.executeUpdate();
+            return delete.executeUpdate() == 1;
         }
     }
 

@@ -273,6 +273,12 @@ class AsyncInvocationTest {
         assertThatThrownBy(() -> lambda.putFunctionEventInvokeConfig(b -> b.functionName("fn")
                 .destinationConfig(d -> d.onSuccess(s -> s.destination(ARN + "fn")))))
                 .isInstanceOf(InvalidParameterValueException.class).hasMessageContaining("function itself");
+        deployRecording(lambda, "other", work, 0);
+        lambda.putFunctionEventInvokeConfig(b -> b.functionName("other")
+                .destinationConfig(d -> d.onFailure(f -> f.destination(ARN + "fn"))));
+        assertThatThrownBy(() -> lambda.putFunctionEventInvokeConfig(b -> b.functionName("fn")
+                .destinationConfig(d -> d.onSuccess(s -> s.destination(ARN + "other")))))
+                .isInstanceOf(InvalidParameterValueException.class).hasMessageContaining("loop");
         assertThatThrownBy(() -> lambda.putFunctionEventInvokeConfig(b -> b.functionName("fn").qualifier("7")))
                 .isInstanceOf(ResourceNotFoundException.class);
         assertThatThrownBy(() -> lambda.updateFunctionConfiguration(b -> b.functionName("fn")
