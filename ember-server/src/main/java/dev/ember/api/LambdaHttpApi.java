@@ -9,10 +9,12 @@ import dev.ember.lambda.ErrorType;
 import dev.ember.lambda.LambdaException;
 import dev.ember.registry.FunctionRegistry;
 import dev.ember.telemetry.FunctionLogs;
+import dev.ember.url.FunctionUrls;
 import io.helidon.http.Method;
 import io.helidon.http.PathMatchers;
 import io.helidon.webserver.http.HttpRouting;
 import java.lang.System.Logger.Level;
+import java.time.InstantSource;
 
 /**
  * Ember's HTTP API on one routing: Lambda's control plane and Invoke API with AWS's paths and shapes, and Ember's
@@ -30,7 +32,9 @@ public final class LambdaHttpApi {
     /** Adds every route and the error mapping to {@code routing}. */
     public static void register(HttpRouting.Builder routing, FunctionRegistry registry, Invoker invoker,
                                 ConcurrencyControls concurrency, ProvisionedConcurrency provisioned,
-                                AsyncInvocations async, FunctionLogs logs, Arns arns) {
+                                AsyncInvocations async, FunctionUrls urls, FunctionLogs logs, Arns arns,
+                                InstantSource clock) {
+        var functionUrls = new FunctionUrlServer(urls, invoker, arns, clock);
         routing.addFilter((chain, req, res) -> {
             // AWS answers every request with its id.
             RequestId id = RequestId.create();
@@ -38,11 +42,14 @@ public final class LambdaHttpApi {
             res.header(Exchanges.REQUEST_ID, id.value());
             chain.proceed();
         })
+                .addFilter(functionUrls::filter)
                 .register(new ControlPlane(registry, concurrency, arns))
                 .register(new ConcurrencyApi(concurrency))
                 .register(new ProvisionedConcurrencyApi(provisioned, invoker, arns))
                 .register(new InvokeApi(invoker, async, registry))
                 .register(new AsyncApi(async, arns))
+                .register(new FunctionUrlApi(urls, arns))
+                .register(functionUrls)
                 .register(new LogsApi(registry, logs))
                 .register(new ScalingApi(invoker))
                 .error(LambdaException.class, (req, res, e) -> Exchanges.sendError(res, e))

@@ -6,8 +6,10 @@ import com.fasterxml.jackson.databind.node.JsonNodeType;
 import dev.ember.lambda.ErrorType;
 import dev.ember.lambda.LambdaException;
 import java.io.IOException;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
@@ -131,6 +133,25 @@ final class RequestBody {
                 throw object.wrongType(entry.getKey(), "a string", entry.getValue());
             }
             values.put(entry.getKey(), entry.getValue().textValue());
+        }
+        return values;
+    }
+
+    /** A JSON array of strings (e.g. {@code Cors.AllowOrigins}); null when absent. */
+    List<String> stringList(String field) {
+        JsonNode node = present(field);
+        if (node == null) {
+            return null;
+        }
+        if (!node.isArray()) {
+            throw wrongType(field, "an array of strings", node);
+        }
+        List<String> values = new ArrayList<>();
+        for (JsonNode value : node) {
+            if (!value.isTextual()) {
+                throw wrongType(field, "an array of strings", node);
+            }
+            values.add(value.textValue());
         }
         return values;
     }

@@ -11,6 +11,7 @@ import dev.ember.registry.FunctionRegistry;
 import dev.ember.sandbox.Isolation;
 import dev.ember.store.Database;
 import dev.ember.telemetry.FunctionLogs;
+import dev.ember.url.FunctionUrls;
 import io.helidon.webserver.WebServer;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -69,6 +70,7 @@ public final class EmberServer implements AutoCloseable {
             var provisioned = ProvisionedConcurrency.open(database, registry, concurrency, clock);
             Invoker invoker = track(resources, Invoker.local(registry, environments, pool, logs, concurrency,
                     provisioned, options.memoryBudget(), options.arns(), clock, options.initTimeout()));
+            FunctionUrls urls = FunctionUrls.open(database, registry, clock);
             // Tracked after the invoker, so it stops dispatching before the environments are destroyed.
             AsyncInvocations async = track(resources, AsyncInvocations.start(database, registry, invoker,
                     concurrency, options.arns(), clock, options.asyncLimits()));
@@ -102,7 +104,7 @@ public final class EmberServer implements AutoCloseable {
                     .shutdownHook(false)
                     .maxPayloadSize(LambdaHttpApi.MAX_REQUEST_BYTES)
                     .routing(routing -> LambdaHttpApi.register(routing, registry, invoker, concurrency,
-                            provisioned, async, logs, options.arns()))
+                            provisioned, async, urls, logs, options.arns(), clock))
                     .build()
                     .start();
             if (!webServer.isRunning() || webServer.port() < 0) {

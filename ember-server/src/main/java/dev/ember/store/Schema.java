@@ -137,8 +137,26 @@ final class Schema {
             )""",
             "CREATE INDEX queue_messages_by_time ON queue_messages (queue_name, sent_at)"));
 
+    /**
+     * Function URLs (CreateFunctionUrlConfig), one per function and qualifier ({@code $LATEST} or an alias);
+     * {@code url_id} is what an HTTP request names. {@code cors} is AWS's {@code Cors} object as JSON, or null.
+     */
+    private static final Migration FUNCTION_URLS = new Migration(5, "function URLs", List.of(
+            """
+            CREATE TABLE function_urls (
+                function_name VARCHAR(64)  NOT NULL,
+                qualifier     VARCHAR(128) NOT NULL,
+                url_id        VARCHAR(32)  NOT NULL UNIQUE,
+                auth_type     VARCHAR(16)  NOT NULL,
+                cors          TEXT,
+                invoke_mode   VARCHAR(16)  NOT NULL,
+                created       BIGINT       NOT NULL,
+                last_modified BIGINT       NOT NULL,
+                PRIMARY KEY (function_name, qualifier)
+            )"""));
+
     /** All steps, in the order they are applied. */
-    static final List<Migration> MIGRATIONS = List.of(REGISTRY, CONCURRENCY, PROVISIONED, ASYNC);
+    static final List<Migration> MIGRATIONS = List.of(REGISTRY, CONCURRENCY, PROVISIONED, ASYNC, FUNCTION_URLS);
 
     private Schema() {
     }
