@@ -8,6 +8,7 @@ import dev.ember.lambda.Arns;
 import dev.ember.lambda.ErrorType;
 import dev.ember.lambda.LambdaException;
 import dev.ember.registry.FunctionRegistry;
+import dev.ember.schedule.Schedules;
 import dev.ember.telemetry.FunctionLogs;
 import dev.ember.url.FunctionUrls;
 import io.helidon.http.Method;
@@ -32,8 +33,8 @@ public final class LambdaHttpApi {
     /** Adds every route and the error mapping to {@code routing}. */
     public static void register(HttpRouting.Builder routing, FunctionRegistry registry, Invoker invoker,
                                 ConcurrencyControls concurrency, ProvisionedConcurrency provisioned,
-                                AsyncInvocations async, FunctionUrls urls, FunctionLogs logs, Arns arns,
-                                InstantSource clock) {
+                                AsyncInvocations async, FunctionUrls urls, Schedules schedules,
+                                FunctionLogs logs, Arns arns, InstantSource clock) {
         var functionUrls = new FunctionUrlServer(urls, invoker, arns, clock);
         routing.addFilter((chain, req, res) -> {
             // AWS answers every request with its id.
@@ -50,6 +51,7 @@ public final class LambdaHttpApi {
                 .register(new AsyncApi(async, arns))
                 .register(new FunctionUrlApi(urls, arns))
                 .register(functionUrls)
+                .register(new EventBridgeApi(schedules))
                 .register(new LogsApi(registry, logs))
                 .register(new ScalingApi(invoker))
                 .error(LambdaException.class, (req, res, e) -> Exchanges.sendError(res, e))

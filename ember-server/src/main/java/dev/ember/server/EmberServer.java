@@ -10,6 +10,7 @@ import dev.ember.pool.WarmPool;
 import dev.ember.registry.FunctionRegistry;
 import dev.ember.sandbox.Isolation;
 import dev.ember.store.Database;
+import dev.ember.schedule.Schedules;
 import dev.ember.telemetry.FunctionLogs;
 import dev.ember.url.FunctionUrls;
 import io.helidon.webserver.WebServer;
@@ -74,6 +75,9 @@ public final class EmberServer implements AutoCloseable {
             // Tracked after the invoker, so it stops dispatching before the environments are destroyed.
             AsyncInvocations async = track(resources, AsyncInvocations.start(database, registry, invoker,
                     concurrency, options.arns(), clock, options.asyncLimits()));
+            // After the asynchronous queue it feeds, so it stops firing first.
+            Schedules schedules = track(resources, Schedules.open(database, registry, async, options.arns(),
+                    clock));
             registry.addListener((name, deleted) -> {
                 if (deleted) {
                     deleteLogsIfGone(registry, logs, name);
@@ -104,7 +108,7 @@ public final class EmberServer implements AutoCloseable {
                     .shutdownHook(false)
                     .maxPayloadSize(LambdaHttpApi.MAX_REQUEST_BYTES)
                     .routing(routing -> LambdaHttpApi.register(routing, registry, invoker, concurrency,
-                            provisioned, async, urls, logs, options.arns(), clock))
+                            provisioned, async, urls, schedules, logs, options.arns(), clock))
                     .build()
                     .start();
             if (!webServer.isRunning() || webServer.port() < 0) {

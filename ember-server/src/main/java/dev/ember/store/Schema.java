@@ -155,8 +155,33 @@ final class Schema {
                 PRIMARY KEY (function_name, qualifier)
             )"""));
 
+    /**
+     * EventBridge scheduled rules and their targets. {@code last_fire} is the scheduled time of the last fire
+     * delivered (null before the first): what a restarted server counts the next fire from, and how it sees a fire
+     * it missed while down. {@code created} anchors a rate.
+     */
+    private static final Migration SCHEDULES = new Migration(6, "schedules", List.of(
+            """
+            CREATE TABLE schedule_rules (
+                name        VARCHAR(64)  NOT NULL PRIMARY KEY,
+                expression  VARCHAR(256) NOT NULL,
+                state       VARCHAR(16)  NOT NULL,
+                description VARCHAR(512) NOT NULL,
+                created     BIGINT       NOT NULL,
+                last_fire   BIGINT
+            )""",
+            """
+            CREATE TABLE schedule_targets (
+                rule_name VARCHAR(64)  NOT NULL REFERENCES schedule_rules (name) ON DELETE CASCADE,
+                id        VARCHAR(64)  NOT NULL,
+                arn       VARCHAR(256) NOT NULL,
+                input     TEXT,
+                PRIMARY KEY (rule_name, id)
+            )"""));
+
     /** All steps, in the order they are applied. */
-    static final List<Migration> MIGRATIONS = List.of(REGISTRY, CONCURRENCY, PROVISIONED, ASYNC, FUNCTION_URLS);
+    static final List<Migration> MIGRATIONS = List.of(REGISTRY, CONCURRENCY, PROVISIONED, ASYNC, FUNCTION_URLS,
+            SCHEDULES);
 
     private Schema() {
     }
