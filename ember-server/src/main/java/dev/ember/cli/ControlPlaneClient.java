@@ -35,9 +35,9 @@ import java.util.function.Consumer;
 import java.util.function.Function;
 
 /**
- * The CLI's only way to the server: AWS Lambda's REST-JSON control plane and Invoke API, plus Ember's own endpoints
- * (log stream, scaling, asynchronous backlog, built-in queues). Every request and response shape the CLI uses is
- * written here.
+ * The CLI's only way to the server: AWS Lambda's REST-JSON control plane and Invoke API, EventBridge's scheduled rules
+ * (AWS JSON 1.1), plus Ember's own endpoints (log stream, scaling, asynchronous backlog, built-in queues). Every
+ * request and response shape the CLI uses is written here.
  *
  * <p>Failures arrive as {@link CliException}s that read well on one line: {@link LambdaApiException} for an error
  * answer of the API, {@link CliException#noServer} when nothing listens at the endpoint.
@@ -46,6 +46,9 @@ final class ControlPlaneClient implements AutoCloseable {
     static final String FUNCTIONS = "/2015-03-31/functions";
     static final String LOGS = "/ember/v1/functions";
     static final String QUEUES = "/ember/v1/queues";
+    /** EventBridge's AWS JSON 1.1 protocol: every operation is {@code POST /} with this target prefix. */
+    static final String EVENTS_TARGET = "AWSEvents.";
+    static final String EVENTS_CONTENT_TYPE = "application/x-amz-json-1.1";
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -89,6 +92,11 @@ final class ControlPlaneClient implements AutoCloseable {
     /** GetFunction: {@code {Configuration, Code}}. */
     JsonNode getFunction(String name) {
         return send(request(FUNCTIONS + '/' + segment(name)).GET());
+    }
+
+    /** GetFunctionConfiguration of {@code $LATEST}, or of a version or alias with a qualifier. */
+    JsonNode getFunctionConfiguration(String name, String qualifier) {
+        return send(request(FUNCTIONS + '/' + segment(name) + "/configuration" + query("Qualifier", qualifier)).GET());
     }
 
     /** CreateFunction from a zip; returns the FunctionConfiguration. */
@@ -277,6 +285,66 @@ final class ControlPlaneClient implements AutoCloseable {
     }
 
     /**
+     * EventBridge PutRule of a scheduled rule on the default bus, created or replaced; returns its {@code RuleArn}.
+     */
+    String putRule(String name, String expression, boolean enabled, String description) {
+        ObjectNode body = JSON.createObjectNode().put("Name", name).put("ScheduleExpression", expression)
+                .put("State", enabled ? "ENABLED" : "DISABLED");
+        if (description != null) {
+            body.put("Description", description);
+        }
+        return events("PutRule", body).path("RuleArn").asText();
+    }
+
+    /**
+     * EventBridge ListRules, every page: {@code Name, Arn, ScheduleExpression, State, EventBusName, Description}
+     * (when set) and Ember's {@code EmberNextFire} (an instant; absent for a rule that will not fire).
+     */
+    List<JsonNode> listRules(String namePrefix) {
+        return eventPages("ListRules", body -> {
+            if (namePrefix != null) {
+                body.put("NamePrefix", namePrefix);
+            }
+        }, "Rules");
+    }
+
+    /** The rule called {@code name} as {@link #listRules} describes it, or empty when there is none. */
+    Optional<JsonNode> findRule(String name) {
+        return listRules(name).stream().filter(rule -> rule.path("Name").asText().equals(name)).findFirst();
+    }
+
+    /** EventBridge DeleteRule; refused (ValidationException) while the rule has targets. */
+    void deleteRule(String name) {
+        events("DeleteRule", JSON.createObjectNode().put("Name", name));
+    }
+
+    /**
+     * EventBridge PutTargets of one target, added or replacing the target with its id; {@code input} (JSON) is sent
+     * instead of the Scheduled Event when not null. Returns {@code {FailedEntryCount, FailedEntries: [{TargetId,
+     * ErrorCode, ErrorMessage}]}}.
+     */
+    JsonNode putTarget(String rule, String id, String arn, String input) {
+        ObjectNode body = JSON.createObjectNode().put("Rule", rule);
+        ObjectNode target = body.putArray("Targets").addObject().put("Id", id).put("Arn", arn);
+        if (input != null) {
+            target.put("Input", input);
+        }
+        return events("PutTargets", body);
+    }
+
+    /** EventBridge ListTargetsByRule, every page: {@code Id, Arn, Input} (when set). */
+    List<JsonNode> listTargetsByRule(String rule) {
+        return eventPages("ListTargetsByRule", body -> body.put("Rule", rule), "Targets");
+    }
+
+    /** EventBridge RemoveTargets; answers as {@link #putTarget}. */
+    JsonNode removeTargets(String rule, List<String> ids) {
+        ObjectNode body = JSON.createObjectNode().put("Rule", rule);
+        ids.forEach(body.putArray("Ids")::add);
+        return events("RemoveTargets", body);
+    }
+
+    /**
      * Hands each log line of the function from {@code since} on to {@code sink} as it arrives; with {@code follow}
      * keeps reading until the server ends the stream.
      */
@@ -312,6 +380,40 @@ final class ControlPlaneClient implements AutoCloseable {
             String next = page.path("NextMarker").asText("");
             marker = next.isEmpty() || next.equals(marker) ? null : next;
         } while (marker != null);
+        return items;
+    }
+
+    /** An EventBridge operation on the AWS JSON 1.1 protocol: {@code POST /}, {@code X-Amz-Target: AWSEvents.op}. */
+    private JsonNode events(String operation, ObjectNode body) {
+        try {
+            return send(request("/")
+                    .header("X-Amz-Target", EVENTS_TARGET + operation)
+                    .header("Content-Type", EVENTS_CONTENT_TYPE)
+                    .POST(json(body)));
+        } catch (LambdaApiException e) {
+            if (e.is("ResourceNotFoundException") && e.getMessage().contains("Unknown operation POST /")) {
+                throw new CliException("the server at " + endpoint + " does not serve EventBridge's API (POST / "
+                        + "with X-Amz-Target: " + EVENTS_TARGET + operation + "): it is older than schedules", e);
+            }
+            throw e;
+        }
+    }
+
+    /** Every page of an EventBridge List operation, following {@code NextToken}. */
+    private List<JsonNode> eventPages(String operation, Consumer<ObjectNode> request, String itemsField) {
+        List<JsonNode> items = new ArrayList<>();
+        String token = null;
+        do {
+            ObjectNode body = JSON.createObjectNode();
+            request.accept(body);
+            if (token != null) {
+                body.put("NextToken", token);
+            }
+            JsonNode page = events(operation, body);
+            page.path(itemsField).forEach(items::add);
+            String next = page.path("NextToken").asText("");
+            token = next.isEmpty() || next.equals(token) ? null : next;
+        } while (token != null);
         return items;
     }
 
@@ -363,23 +465,31 @@ final class ControlPlaneClient implements AutoCloseable {
         return false;
     }
 
-    /** The error of an answer with status >= 400: {@code X-Amzn-ErrorType} and the body's {@code Message}. */
+    /**
+     * The error of an answer with status >= 400: {@code X-Amzn-ErrorType} (REST-JSON), else the body's {@code __type}
+     * (JSON 1.1, e.g. EventBridge's), and the body's {@code Message} or {@code message}.
+     */
     private static LambdaApiException error(HttpResponse<?> response, byte[] body) {
         int status = response.statusCode();
-        String type = response.headers().firstValue("X-Amzn-ErrorType")
-                .map(value -> value.split(":", 2)[0].trim())
-                .filter(value -> !value.isEmpty())
-                .orElse("HTTP " + status);
         String text = new String(body, StandardCharsets.UTF_8).strip();
         String message = text;
+        String bodyType = null;
         try {
             JsonNode json = JSON.readTree(text);
             if (json != null && json.isObject()) {
                 message = json.hasNonNull("Message") ? json.get("Message").asText() : json.path("message").asText(text);
+                // JSON 1.1 may qualify the name: "com.amazonaws.events#ValidationException".
+                bodyType = json.hasNonNull("__type") ? json.get("__type").asText().replaceFirst("^.*#", "") : null;
             }
         } catch (JacksonException notJson) {
             // keep the text as the message
         }
+        String typeInBody = bodyType;
+        String type = response.headers().firstValue("X-Amzn-ErrorType")
+                .or(() -> Optional.ofNullable(typeInBody))
+                .map(value -> value.split(":", 2)[0].trim())
+                .filter(value -> !value.isEmpty())
+                .orElse("HTTP " + status);
         if (message.isEmpty()) {
             message = "the server answered " + response.request().method() + ' ' + response.request().uri().getPath()
                     + " with status " + status;

@@ -64,6 +64,18 @@ final class Human {
         return duration(Duration.between(then, now)) + " ago";
     }
 
+    /**
+     * How long after {@code now} {@code then} is, rounded up to the second: {@code in 5m}, {@code in 1h 30m}. A
+     * {@code then} at or before {@code now} (a fire the server is about to deliver) reads {@code due now}.
+     */
+    static String fromNow(Instant then, Instant now) {
+        if (!then.isAfter(now)) {
+            return "due now";
+        }
+        Duration left = Duration.between(now, then);
+        return "in " + duration(left.getNano() == 0 ? left : Duration.ofSeconds(left.getSeconds() + 1));
+    }
+
     /** A count and its noun, singular for one: {@code 1 message}, {@code 3 messages}. */
     static String count(long count, String noun) {
         return count(count, noun, noun + "s");

@@ -1,8 +1,9 @@
 package dev.ember.cli;
 
 /**
- * An error answer of the Lambda API: HTTP status {@code >= 400}, header {@code X-Amzn-ErrorType} and a JSON body
- * with {@code Message}. Printed as {@code ember: <errorType>: <message>}.
+ * An error answer of the server's API: HTTP status {@code >= 400}; Lambda's header {@code X-Amzn-ErrorType} and a
+ * JSON body with {@code Message}, or EventBridge's (AWS JSON 1.1) body {@code {"__type", "message"}}. Printed as
+ * {@code ember: <errorType>: <message>}.
  */
 final class LambdaApiException extends CliException {
     private final String errorType;

@@ -25,6 +25,17 @@ class HumanTest {
     }
 
     @Test
+    void writesHowLongUntilAnInstantRoundedUpAndAPastOneAsDue() {
+        Instant now = Instant.parse("2025-06-01T12:00:00Z");
+
+        assertThat(Human.fromNow(now.plusSeconds(300), now)).isEqualTo("in 5m");
+        assertThat(Human.fromNow(now.plusSeconds(299).plusMillis(400), now)).isEqualTo("in 5m");
+        assertThat(Human.fromNow(now.plusSeconds(50_400), now)).isEqualTo("in 14h");
+        assertThat(Human.fromNow(now, now)).isEqualTo("due now");
+        assertThat(Human.fromNow(now.minusSeconds(3), now)).isEqualTo("due now");
+    }
+
+    @Test
     void countsInTheSingularForOne() {
         assertThat(Human.count(1, "message")).isEqualTo("1 message");
         assertThat(Human.count(0, "message")).isEqualTo("0 messages");
