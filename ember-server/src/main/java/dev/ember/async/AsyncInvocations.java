@@ -242,7 +242,7 @@ public final class AsyncInvocations implements AutoCloseable {
      */
     public void enqueue(String requestId, String function, String qualifier, byte[] payload, String clientContext) {
         String q = qualifier == null ? FunctionVersion.LATEST : qualifier;
-        requireQualifier(registry, function, q);
+        registry.get(function, q);
         long now = clock.millis();
         var event = new StoredEvent(requestId, function, q, new String(payload, StandardCharsets.UTF_8),
                 clientContext, now, 0, 0, now, null);
@@ -357,7 +357,7 @@ public final class AsyncInvocations implements AutoCloseable {
      */
     public Redrive redrive(String queue, String function, String qualifier) {
         String q = qualifier == null ? FunctionVersion.LATEST : qualifier;
-        requireQualifier(registry, function, q);
+        registry.get(function, q);
         queues.get(queue);
         // Only what is there now: a queue the function's own failures feed would otherwise never run dry.
         long sentBy = clock.millis();
@@ -524,16 +524,14 @@ public final class AsyncInvocations implements AutoCloseable {
 
     private Outcome attempt(Pending event) {
         EventInvokeConfig config = configs.find(event.function, event.qualifier);
-        if (Retries.expired(event.enqueuedAt, clock.millis(), config.maximumEventAgeSeconds())) {
-            String[] stored = db.read(c -> StoredEvent.payload(c, event.id));
-            return stored == null ? Outcome.GONE
-                    : fail(event, config, DestinationRecord.EVENT_AGE_EXCEEDED, stored[0]);
-        }
         String[] stored = db.read(c -> StoredEvent.payload(c, event.id));
         if (stored == null) {
-            return Outcome.GONE;
+            return Outcome.GONE; // deleted with its function
         }
         String payload = stored[0];
+        if (Retries.expired(event.enqueuedAt, clock.millis(), config.maximumEventAgeSeconds())) {
+            return fail(event, config, DestinationRecord.EVENT_AGE_EXCEEDED, payload);
+        }
         InvocationResult result;
         try {
             result = invoker.invoke(new InvokeRequest(event.id, event.function, event.qualifier,
@@ -723,14 +721,10 @@ public final class AsyncInvocations implements AutoCloseable {
         }
     }
 
-    /** The dead-letter queue of the version the event's qualifier names now, or null. */
+    /** The dead-letter queue of the version the event's qualifier names now (an alias's primary one), or null. */
     private String deadLetterQueue(Pending event) {
         try {
-            String version = event.qualifier;
-            if (!version.equals(FunctionVersion.LATEST) && !isNumber(version)) {
-                version = registry.getAlias(event.function, version).functionVersion();
-            }
-            return arns.queueName(registry.get(event.function, version).config().deadLetterTargetArn());
+            return arns.queueName(registry.get(event.function, event.qualifier).config().deadLetterTargetArn());
         } catch (LambdaException gone) {
             return null;
         }
@@ -811,19 +805,6 @@ public final class AsyncInvocations implements AutoCloseable {
         } catch (LambdaException gone) {
             return false;
         }
-    }
-
-    /** Checks that {@code function}'s {@code qualifier} ({@code $LATEST}, a version or an alias) exists. */
-    static void requireQualifier(FunctionRegistry registry, String function, String qualifier) {
-        if (qualifier.equals(FunctionVersion.LATEST) || isNumber(qualifier)) {
-            registry.get(function, qualifier);
-        } else {
-            registry.getAlias(function, qualifier);
-        }
-    }
-
-    private static boolean isNumber(String qualifier) {
-        return !qualifier.isEmpty() && qualifier.chars().allMatch(Character::isDigit);
     }
 
     /**

@@ -184,7 +184,7 @@ public final class EventInvokeConfigs {
     /** The qualifier, {@code $LATEST} for null, once the function and the version or alias are known to exist. */
     private String requireTarget(String function, String qualifier) {
         String q = qualifier == null ? FunctionVersion.LATEST : qualifier;
-        AsyncInvocations.requireQualifier(registry, function, q);
+        registry.get(function, q);
         return q;
     }
 
@@ -198,8 +198,7 @@ public final class EventInvokeConfigs {
                 throw LambdaException.invalid("The destination %s is the function itself: a function's records "
                         + "cannot be sent back to it", arn);
             }
-            AsyncInvocations.requireQualifier(registry, target.name(),
-                    target.qualifier() == null ? FunctionVersion.LATEST : target.qualifier());
+            registry.get(target.name(), target.qualifier());
             if (leadsTo(target.name(), function, new HashSet<>())) {
                 throw LambdaException.invalid("The destination %s sends its own records on to %s: records would "
                         + "go round in a loop", arn, function);

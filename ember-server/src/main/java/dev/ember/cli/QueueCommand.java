@@ -2,12 +2,9 @@ package dev.ember.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Instant;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
 
 /**
  * {@code ember queue ...}: Ember's built-in queues, where the dead letters and destination records of asynchronous
@@ -18,16 +15,7 @@ import picocli.CommandLine.Spec;
         description = {"Shows and redrives the built-in queues of dead letters and destination records.",
             "A queue is named by the arn:aws:sqs:...:NAME of a DeadLetterConfig or destination; commands take NAME "
                     + "or the whole ARN."})
-final class QueueCommand implements Callable<Integer> {
-    @Spec
-    CommandSpec spec;
-
-    /** Without a subcommand: the usage on stderr, exit 2, as {@code ember} without a command. */
-    @Override
-    public Integer call() {
-        spec.commandLine().usage(spec.commandLine().getErr());
-        return spec.exitCodeOnInvalidInput();
-    }
+final class QueueCommand extends CommandGroup {
 
     /** The queue's name: {@code NAME} as given, or the end of its ARN, {@code arn:aws:sqs:REGION:ACCOUNT:NAME}. */
     static String name(String nameOrArn) {

@@ -9,13 +9,10 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
 
 /**
  * {@code ember schedule ...}: functions run on a schedule, as EventBridge scheduled rules on the default bus, each
@@ -27,18 +24,9 @@ import picocli.CommandLine.Spec;
         description = {"Runs functions on a schedule: EventBridge scheduled rules whose targets are functions.",
             "At each fire the function gets an asynchronous (Event) invocation of EventBridge's Scheduled Event, "
                     + "or of the schedule's --input; times are UTC."})
-final class ScheduleCommand implements Callable<Integer> {
+final class ScheduleCommand extends CommandGroup {
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    @Spec
-    CommandSpec spec;
-
-    /** Without a subcommand: the usage on stderr, exit 2, as {@code ember} without a command. */
-    @Override
-    public Integer call() {
-        spec.commandLine().usage(spec.commandLine().getErr());
-        return spec.exitCodeOnInvalidInput();
-    }
 
     /**
      * How a target is shown: {@code NAME} or {@code NAME:QUALIFIER} for a function's ARN

@@ -531,8 +531,7 @@ final class LocalInvoker implements Invoker {
 
     /** The version a provisioned configuration applies to: the version itself, or the one its alias points to. */
     private FunctionVersion target(String function, String qualifier) {
-        return isNumber(qualifier) ? registry.get(function, qualifier)
-                : registry.get(function, registry.getAlias(function, qualifier).functionVersion());
+        return registry.get(function, qualifier);
     }
 
     @Override

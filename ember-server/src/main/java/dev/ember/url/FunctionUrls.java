@@ -227,15 +227,12 @@ public final class FunctionUrls {
     /** The qualifier, {@code $LATEST} for null, once the function and alias are known to exist. */
     private String requireTarget(String function, String qualifier) {
         String q = qualifier == null || qualifier.isEmpty() ? FunctionVersion.LATEST : qualifier;
-        if (q.equals(FunctionVersion.LATEST)) {
-            registry.get(function, null);
-        } else if (!q.isEmpty() && q.chars().allMatch(Character::isDigit)) {
+        if (q.chars().allMatch(Character::isDigit)) {
             registry.get(function, null);
             throw LambdaException.invalid("Function URLs are for $LATEST or an alias, not a version: %s:%s",
                     function, q);
-        } else {
-            registry.getAlias(function, q);
         }
+        registry.get(function, q);
         return q;
     }
 
