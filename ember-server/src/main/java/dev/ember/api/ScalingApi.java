@@ -65,6 +65,10 @@ final class ScalingApi implements HttpService {
         if (report.scaling().nextPrewarm() != null) {
             body.put("NextPrewarm", report.scaling().nextPrewarm().toString());
         }
+        if (report.scaling().nextKnownCall() != null) {
+            body.put("NextScheduledCall", report.scaling().nextKnownCall().toString());
+        }
+        body.put("IdleMbSeconds", report.scaling().idleMbSeconds());
         body.put("Explanation", report.scaling().explanation());
         if (report.cells() != null) {
             body.put("StemCells", cells(report.cells()));

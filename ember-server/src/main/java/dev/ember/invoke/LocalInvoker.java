@@ -391,9 +391,10 @@ final class LocalInvoker implements Invoker {
     }
 
     /**
-     * Starts the environments the scaling policy wants ahead of demand: pre-warms whose time has come, and what a
-     * concurrency forecast asks for beyond the environments busy, idle or already starting; and keeps provisioned
-     * concurrency at what its configurations ask.
+     * Starts the environments the scaling policy wants ahead of demand: pre-warms whose time has come, one for each
+     * known call (a schedule's fire) coming up that no environment will take, and what a concurrency forecast asks
+     * for beyond the environments busy, idle or already starting; and keeps provisioned concurrency at what its
+     * configurations ask.
      */
     @Override
     public synchronized void scale() {
@@ -402,32 +403,44 @@ final class LocalInvoker implements Invoker {
         }
         cells.scale();
         for (WarmPool.Prewarm prewarm : pool.duePrewarms()) {
-            startAhead(prewarm.version(), prewarm.keep());
+            startAhead(prewarm);
         }
-        Map<String, Integer> busy = new HashMap<>();
-        running.forEach((key, count) -> busy.merge(key, count.get(), Integer::sum));
-        starting.forEach((key, count) -> busy.merge(key, count.get(), Integer::sum));
-        pool.shortfalls(busy).forEach((version, missing) -> {
+        pool.timerStarts(busy()).forEach(this::startAhead);
+        pool.shortfalls(busy()).forEach((version, missing) -> {
             for (int i = 0; i < Math.min(missing, MAX_STARTS_PER_ROUND); i++) {
-                startAhead(version, FORECAST_HOLD);
+                startAhead(WarmPool.Prewarm.ahead(version, FORECAST_HOLD));
             }
         });
         provision();
     }
 
-    /** Starts a pre-warmed environment of {@code version} in the background, if it fits in free memory. */
-    private void startAhead(FunctionVersion version, Duration keep) {
+    /** Environments busy or being started, by function key. */
+    private Map<String, Integer> busy() {
+        Map<String, Integer> busy = new HashMap<>();
+        running.forEach((key, count) -> busy.merge(key, count.get(), Integer::sum));
+        starting.forEach((key, count) -> busy.merge(key, count.get(), Integer::sum));
+        return busy;
+    }
+
+    /**
+     * Starts a pre-warmed environment in the background, if it fits in free memory. What its start took is told to
+     * the pool as a cold start's time: the same work, off the invocation path.
+     */
+    private void startAhead(WarmPool.Prewarm prewarm) {
+        FunctionVersion version = prewarm.version();
         int memoryMb = version.config().memoryMb();
         if (!budget.tryReserve(memoryMb)) {
             return; // a guess never evicts what is there
         }
         AtomicInteger count = starting.computeIfAbsent(EnvironmentKey.of(version).functionKey(),
                 k -> new AtomicInteger());
+        long begun = clock.millis();
         startInBackground(version, memoryMb, false, count, environment -> {
             if (isStale(version)) {
                 environment.destroy();
             } else {
-                pool.putPrewarmed(environment, keep);
+                pool.coldStartTook(version, clock.millis() - begun);
+                pool.putPrewarmed(environment, prewarm);
             }
         }, failure -> {
             // The next invocation meets the same error and reports it.
@@ -510,7 +523,7 @@ final class LocalInvoker implements Invoker {
         AtomicInteger count = provisioning.computeIfAbsent(key, k -> new AtomicInteger());
         startInBackground(version, memoryMb, true, count, environment -> {
             provisionedReady.computeIfAbsent(key, k -> ConcurrentHashMap.newKeySet()).add(environment);
-            pool.putPrewarmed(environment, Duration.ZERO);
+            pool.putPrewarmed(environment, WarmPool.Prewarm.ahead(version, Duration.ZERO));
             failed(key, null);
         }, failure -> failed(key, "FUNCTION_ERROR_INIT_FAILURE: " + failure));
         return true;

@@ -35,6 +35,20 @@ import java.util.function.Predicate;
 public final class WarmPool implements AutoCloseable {
     /** A function's environment variable naming the scaling policy that drives it instead of the server's. */
     public static final String POLICY_VARIABLE = "EMBER_POLICY";
+    /** How late a known call may arrive and still be it (the asynchronous path retries a throttled one). */
+    private static final Duration CALL_LATENESS = Duration.ofMinutes(5);
+    /** How long an environment waiting for a known call stays past the call's time, should its delivery be late. */
+    private static final Duration KEEP_PAST_CALL = Duration.ofSeconds(30);
+    /** Before a known call, at least this long plus the housekeeping interval; three cold starts if that is more. */
+    private static final Duration MIN_LEAD = Duration.ofSeconds(10);
+    private static final Duration MAX_LEAD = Duration.ofMinutes(5);
+    /** A cold start not measured yet is taken to last this long. */
+    private static final long UNKNOWN_COLD_START_MILLIS = 10_000;
+    /**
+     * Calls closer together than this (or than the lead) keep the environment across: starting another so soon
+     * would cost a cold start's CPU to save little memory.
+     */
+    private static final Duration KEEP_ACROSS_CALLS = Duration.ofMinutes(1);
 
     private final ScalingPolicy policy;
     private final Map<String, ScalingPolicy> overrides = new HashMap<>();
@@ -43,10 +57,23 @@ public final class WarmPool implements AutoCloseable {
     /** Function versions seen recently, for forecasts: the policy is asked about each. */
     private final Map<String, FunctionVersion> known = new LinkedHashMap<>();
     private final List<Prewarm> prewarms = new ArrayList<>();
+    /** Per function key: when it was last called other than by a known call (a schedule), in clock millis. */
+    private final Map<String, Long> unscheduledAt = new HashMap<>();
+    /** Per function key: what its last cold start (or pre-warm) took, in clock millis. */
+    private final Map<String, Long> coldStartMillis = new HashMap<>();
+    /** Per function key: memory held by idle environments over time, in MB·ms of the clock, since the pool began. */
+    private final Map<String, Long> idleMbMillis = new HashMap<>();
+    private volatile KnownCalls calls = KnownCalls.NONE;
+    private volatile Duration housekeeping = Duration.ofSeconds(5);
     private int idleCount;
     private boolean closed;
 
-    private record Idle(ExecutionEnvironment environment, Instant idleSince, Instant expiresAt) {
+    /**
+     * An idle environment.
+     *
+     * @param timed whether it waits for a known call (started for one, or kept until one), not for the policy
+     */
+    private record Idle(ExecutionEnvironment environment, Instant idleSince, Instant expiresAt, boolean timed) {
     }
 
     /**
@@ -55,8 +82,13 @@ public final class WarmPool implements AutoCloseable {
      * @param version what to start
      * @param at      when
      * @param keep    how long it may then stay idle
+     * @param timed   whether it is for a known call ({@link KnownCalls})
      */
-    public record Prewarm(FunctionVersion version, Instant at, Duration keep) {
+    public record Prewarm(FunctionVersion version, Instant at, Duration keep, boolean timed) {
+        /** Started for the policy or a forecast, not for a known call. */
+        public static Prewarm ahead(FunctionVersion version, Duration keep) {
+            return new Prewarm(version, Instant.EPOCH, keep, false);
+        }
     }
 
     /**
@@ -66,6 +98,16 @@ public final class WarmPool implements AutoCloseable {
     public WarmPool(ScalingPolicy policy, InstantSource clock) {
         this.policy = policy;
         this.clock = clock;
+    }
+
+    /**
+     * Calls known ahead of time from now on, such as schedules' fires: an environment is started shortly before each
+     * (at least {@code housekeeping} earlier, as that is how often {@link #timerStarts} is asked), and a function only
+     * such calls reach is let go after its call when the next one is far away.
+     */
+    public void expect(KnownCalls known, Duration housekeeping) {
+        this.calls = known;
+        this.housekeeping = housekeeping;
     }
 
     /** The server's policy's name, for reports. */
@@ -95,11 +137,19 @@ public final class WarmPool implements AutoCloseable {
     }
 
     /** An invocation of {@code version} arrived (warm or cold). */
-    public synchronized void arrived(FunctionVersion version) {
+    public void arrived(FunctionVersion version) {
         String key = EnvironmentKey.of(version).functionKey();
-        known.putIfAbsent(key, version);
-        long now = clock.millis();
-        tell(version, p -> p.onArrival(key, now));
+        Instant now = clock.instant();
+        // A known call is delivered at its time, or later after retries of the asynchronous path.
+        Instant due = calls.next(version, now.minus(CALL_LATENESS));
+        boolean scheduled = due != null && !due.isAfter(now);
+        synchronized (this) {
+            known.putIfAbsent(key, version);
+            if (!scheduled) {
+                unscheduledAt.put(key, now.toEpochMilli());
+            }
+            tell(version, p -> p.onArrival(key, now.toEpochMilli()));
+        }
     }
 
     /** An invocation of {@code version} ended; {@code running} are still in flight. */
@@ -112,6 +162,7 @@ public final class WarmPool implements AutoCloseable {
     /** What a cold start of {@code version} took: the policy weighs it against the function's memory. */
     public synchronized void coldStartTook(FunctionVersion version, long millis) {
         String key = EnvironmentKey.of(version).functionKey();
+        coldStartMillis.put(key, millis);
         tell(version, p -> p.profile(key, version.config().memoryMb(), millis));
     }
 
@@ -130,6 +181,7 @@ public final class WarmPool implements AutoCloseable {
                         .orElse(environments.peekFirst());
                 environments.remove(candidate);
                 idleCount--;
+                leftIdle(candidate, now);
                 // Past its keep-alive it is gone, whether or not housekeeping came by yet: the policy said so.
                 if (candidate.environment().isUsable() && candidate.expiresAt().isAfter(now)) {
                     found = candidate.environment();
@@ -149,40 +201,126 @@ public final class WarmPool implements AutoCloseable {
     public void put(ExecutionEnvironment environment) {
         EnvironmentKey key = EnvironmentKey.of(environment.version());
         Instant now = clock.instant();
+        Instant nextCall = environment.provisioned() ? null : calls.next(environment.version(), now);
         synchronized (this) {
             if (!closed) {
                 Deque<Idle> queue = idle.computeIfAbsent(key, k -> new ArrayDeque<>());
                 if (environment.provisioned()) {
-                    queue.addFirst(new Idle(environment, now, Instant.MAX));
+                    queue.addFirst(new Idle(environment, now, Instant.MAX, false));
                     idleCount++;
                     return;
                 }
+                String functionKey = key.functionKey();
                 ScalingPolicy own = policyOf(environment.version());
-                IdleDecision decision = own.onIdle(key.functionKey(), now.toEpochMilli(), queue.size());
+                IdleDecision decision = own.onIdle(functionKey, now.toEpochMilli(), queue.size());
                 if (own != policy) {
-                    policy.onIdle(key.functionKey(), now.toEpochMilli(), queue.size()); // for its ranking only
+                    policy.onIdle(functionKey, now.toEpochMilli(), queue.size()); // for its ranking only
                 }
-                if (decision.prewarmAfterMillis() > 0) {
-                    prewarms.add(new Prewarm(environment.version(), now.plusMillis(decision.prewarmAfterMillis()),
-                            Duration.ofMillis(decision.prewarmKeepMillis())));
+                Instant until = nextCall == null ? null : keepUntil(functionKey, now, nextCall, decision);
+                if (until != null) {
+                    // A timer's function: what the policy planned is replaced by the known next call.
+                    if (until.isAfter(now)) {
+                        queue.addFirst(new Idle(environment, now, until, true));
+                        idleCount++;
+                        return;
+                    }
+                } else {
+                    if (decision.prewarmAfterMillis() > 0) {
+                        prewarms.add(new Prewarm(environment.version(),
+                                now.plusMillis(decision.prewarmAfterMillis()),
+                                Duration.ofMillis(decision.prewarmKeepMillis()), false));
+                    }
+                    if (decision.keepAliveMillis() > 0) {
+                        queue.addFirst(new Idle(environment, now, now.plusMillis(decision.keepAliveMillis()), false));
+                        idleCount++;
+                        return;
+                    }
                 }
-                if (decision.keepAliveMillis() > 0) {
-                    queue.addFirst(new Idle(environment, now, now.plusMillis(decision.keepAliveMillis())));
-                    idleCount++;
-                    return;
+                if (queue.isEmpty()) {
+                    idle.remove(key);
                 }
             }
         }
         environment.destroy();
     }
 
+    /**
+     * For an environment of a function whose next call is known: how long it stays, or null when the policy decides.
+     * The policy decides while other calls reach the function (one arrived within the keep-alive it asks for: that
+     * keep-alive is for them). Otherwise the environment waits for the next call if that is near (within the lead, or
+     * a minute), and goes now (the epoch) if not: {@link #timerStarts} starts another just before it.
+     */
+    private Instant keepUntil(String functionKey, Instant now, Instant nextCall, IdleDecision decision) {
+        Long unscheduled = unscheduledAt.get(functionKey);
+        if (unscheduled != null && now.toEpochMilli() - unscheduled <= decision.keepAliveMillis()) {
+            return null;
+        }
+        Duration gap = Duration.between(now, nextCall);
+        Duration lead = lead(functionKey);
+        if (gap.compareTo(lead) <= 0 || gap.compareTo(KEEP_ACROSS_CALLS) <= 0) {
+            return nextCall.plus(KEEP_PAST_CALL);
+        }
+        return Instant.EPOCH;
+    }
+
+    /** How long before a known call of the function its environment is started. */
+    private Duration lead(String functionKey) {
+        long coldStart = coldStartMillis.getOrDefault(functionKey, UNKNOWN_COLD_START_MILLIS);
+        Duration lead = housekeeping.plus(MIN_LEAD.compareTo(Duration.ofMillis(3 * coldStart)) >= 0 ? MIN_LEAD
+                : Duration.ofMillis(3 * coldStart));
+        return lead.compareTo(MAX_LEAD) > 0 ? MAX_LEAD : lead;
+    }
+
+    /**
+     * The environments to start now for known calls: each call due within its function's lead that no environment
+     * busy or starting ({@code busy}, by function key) or idle until past the call will take. Each is kept until a
+     * little past its call.
+     */
+    public List<Prewarm> timerStarts(Map<String, Integer> busy) {
+        Instant now = clock.instant();
+        List<KnownCalls.Call> due = calls.due(now, now.plus(housekeeping).plus(MAX_LEAD));
+        if (due.isEmpty()) {
+            return List.of();
+        }
+        List<Prewarm> starts = new ArrayList<>();
+        synchronized (this) {
+            Map<EnvironmentKey, Integer> covered = new HashMap<>();
+            for (KnownCalls.Call call : due) {
+                EnvironmentKey key = EnvironmentKey.of(call.version());
+                String functionKey = key.functionKey();
+                if (Duration.between(now, call.at()).compareTo(lead(functionKey)) > 0) {
+                    continue;
+                }
+                int have = covered.computeIfAbsent(key, k -> busy.getOrDefault(functionKey, 0) + (int) idle
+                        .getOrDefault(k, new ArrayDeque<>()).stream()
+                        .filter(i -> i.environment().isUsable() && i.expiresAt().isAfter(call.at())).count());
+                if (have > 0) {
+                    covered.put(key, have - 1);
+                } else {
+                    starts.add(new Prewarm(call.version(), now,
+                            Duration.between(now, call.at()).plus(KEEP_PAST_CALL), true));
+                }
+            }
+        }
+        return starts;
+    }
+
+    /** Counts the memory {@code left} held while idle, up to its keep-alive: past that it was the policy's to free. */
+    private void leftIdle(Idle left, Instant now) {
+        Instant end = now.isAfter(left.expiresAt()) ? left.expiresAt() : now;
+        long millis = Math.max(0, end.toEpochMilli() - left.idleSince().toEpochMilli());
+        idleMbMillis.merge(EnvironmentKey.of(left.environment().version()).functionKey(),
+                millis * left.environment().version().config().memoryMb(), Long::sum);
+    }
+
     /** Adds an environment started ahead of demand; it stays idle for {@code keep} (provisioned ones until retired). */
-    public void putPrewarmed(ExecutionEnvironment environment, Duration keep) {
+    public void putPrewarmed(ExecutionEnvironment environment, Prewarm prewarm) {
         synchronized (this) {
             if (!closed) {
                 Instant now = clock.instant();
                 idle.computeIfAbsent(EnvironmentKey.of(environment.version()), k -> new ArrayDeque<>())
-                        .addLast(new Idle(environment, now, environment.provisioned() ? Instant.MAX : now.plus(keep)));
+                        .addLast(new Idle(environment, now, environment.provisioned() ? Instant.MAX
+                                : now.plus(prewarm.keep()), prewarm.timed()));
                 idleCount++;
                 return;
             }
@@ -231,6 +369,7 @@ public final class WarmPool implements AutoCloseable {
                     idle.remove(key);
                 }
                 idleCount--;
+                leftIdle(victim, Instant.ofEpochMilli(now));
                 if (lowest != Double.NEGATIVE_INFINITY) {
                     policy.evicted(key.functionKey(), lowest);
                 }
@@ -293,19 +432,46 @@ public final class WarmPool implements AutoCloseable {
      * @param idle            environments idle now
      * @param plannedPrewarms environments planned to start later
      * @param nextPrewarm     when the next one starts, or null
+     * @param nextKnownCall   when the next call known ahead (a schedule's) is due, or null
+     * @param idleMbSeconds   memory its idle environments held, over time, since the server started (MB × seconds
+     *                        of the clock; an environment counts until it is taken or its keep-alive ends)
      */
-    public record Scaling(String policy, String explanation, int idle, int plannedPrewarms, Instant nextPrewarm) {
+    public record Scaling(String policy, String explanation, int idle, int plannedPrewarms, Instant nextPrewarm,
+                          Instant nextKnownCall, double idleMbSeconds) {
     }
 
     /** What the pool and its policy do with {@code version} now. */
-    public synchronized Scaling scaling(FunctionVersion version) {
-        EnvironmentKey key = EnvironmentKey.of(version);
-        Deque<Idle> queue = idle.get(key);
-        List<Prewarm> planned = prewarms.stream().filter(p -> EnvironmentKey.of(p.version()).equals(key)).toList();
-        Instant next = planned.stream().map(Prewarm::at).min(Instant::compareTo).orElse(null);
-        ScalingPolicy own = policyOf(version);
-        return new Scaling(own.name(), own.explain(key.functionKey(), clock.millis()),
-                queue == null ? 0 : queue.size(), planned.size(), next);
+    public Scaling scaling(FunctionVersion version) {
+        Instant now = clock.instant();
+        Instant nextCall = calls.next(version, now);
+        synchronized (this) {
+            EnvironmentKey key = EnvironmentKey.of(version);
+            String functionKey = key.functionKey();
+            Deque<Idle> queue = idle.get(key);
+            List<Prewarm> planned = prewarms.stream().filter(p -> EnvironmentKey.of(p.version()).equals(key))
+                    .toList();
+            Instant next = planned.stream().map(Prewarm::at).min(Instant::compareTo).orElse(null);
+            ScalingPolicy own = policyOf(version);
+            String explanation = own.explain(functionKey, now.toEpochMilli());
+            if (nextCall != null) {
+                Long unscheduled = unscheduledAt.get(functionKey);
+                explanation += "; a schedule calls it next at " + nextCall + ": an environment is started "
+                        + ScalingPolicy.human(lead(functionKey).toMillis()) + " ahead"
+                        + (unscheduled == null ? " and let go after the call when the next is more than "
+                        + ScalingPolicy.human(Math.max(KEEP_ACROSS_CALLS.toMillis(), lead(functionKey).toMillis()))
+                        + " away" : " (other calls reach it too, so the policy keeps what it keeps)");
+            }
+            long idleMillis = idleMbMillis.getOrDefault(functionKey, 0L);
+            if (queue != null) {
+                for (Idle waiting : queue) {
+                    Instant end = now.isAfter(waiting.expiresAt()) ? waiting.expiresAt() : now;
+                    idleMillis += Math.max(0, end.toEpochMilli() - waiting.idleSince().toEpochMilli())
+                            * version.config().memoryMb();
+                }
+            }
+            return new Scaling(own.name(), explanation, queue == null ? 0 : queue.size(), planned.size(), next,
+                    nextCall, idleMillis / 1000.0);
+        }
     }
 
     /** Destroys the idle environments whose keep-alive has expired; returns how many. */
@@ -334,6 +500,7 @@ public final class WarmPool implements AutoCloseable {
 
     private int evict(Predicate<Idle> condemned) {
         List<ExecutionEnvironment> evicted = new ArrayList<>();
+        Instant now = clock.instant();
         synchronized (this) {
             for (Iterator<Deque<Idle>> queues = idle.values().iterator(); queues.hasNext(); ) {
                 Deque<Idle> queue = queues.next();
@@ -342,6 +509,7 @@ public final class WarmPool implements AutoCloseable {
                     if (condemned.test(candidate)) {
                         it.remove();
                         idleCount--;
+                        leftIdle(candidate, now);
                         evicted.add(candidate.environment());
                     }
                 }

@@ -7,7 +7,10 @@ import dev.ember.lambda.Arns;
 import dev.ember.lambda.ErrorType;
 import dev.ember.lambda.FunctionRef;
 import dev.ember.lambda.LambdaException;
+import dev.ember.pool.EnvironmentKey;
+import dev.ember.pool.KnownCalls;
 import dev.ember.registry.FunctionRegistry;
+import dev.ember.registry.FunctionVersion;
 import dev.ember.store.Database;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
@@ -39,9 +42,13 @@ import java.util.regex.Pattern;
  * the injected clock's; the scheduler looks at it every 100 ms while a fire is near, so a test moves it instead of
  * waiting.
  *
+ * <p>A schedule is a perfect forecast: as {@link KnownCalls} it tells the warm pool when each target is called next,
+ * so an environment is ready before each fire. Those answers come from a snapshot published after every change,
+ * without taking the lock a fire holds while it enqueues.
+ *
  * <p>Thread-safe.
  */
-public final class Schedules implements AutoCloseable {
+public final class Schedules implements KnownCalls, AutoCloseable {
     private static final System.Logger LOG = System.getLogger(Schedules.class.getName());
     private static final Pattern NAME = Pattern.compile("[.\\-_A-Za-z0-9]{1,64}");
     private static final Pattern TARGET_ID = Pattern.compile("[.\\-_A-Za-z0-9]{1,64}");
@@ -82,7 +89,14 @@ public final class Schedules implements AutoCloseable {
     /** The next fire of each enabled rule. */
     private final Map<String, Instant> nextFires = new TreeMap<>();
     private final Thread scheduler;
+    /** The enabled rules with a next fire and targets, as {@link KnownCalls} reads them. */
+    private volatile List<Timer> timers = List.of();
     private volatile boolean closed;
+
+    /** An enabled rule as the forecast sees it. */
+    private record Timer(String rule, ScheduleExpression expression, Instant created, Instant nextFire,
+                         List<FunctionRef> targets) {
+    }
 
     private Schedules(Database db, FunctionRegistry registry, AsyncInvocations async, Arns arns,
                       InstantSource clock) {
@@ -124,7 +138,72 @@ public final class Schedules implements AutoCloseable {
                 }
             }
         }
+        publish();
         this.scheduler = Thread.ofPlatform().daemon().name("ember-scheduler").start(this::run);
+    }
+
+    /** Publishes what {@link KnownCalls} answers from; the lock is held (or the constructor runs). */
+    private void publish() {
+        List<Timer> now = new ArrayList<>();
+        nextFires.forEach((name, next) -> {
+            Rule rule = rules.get(name);
+            List<FunctionRef> refs = targets.getOrDefault(name, Map.of()).values().stream()
+                    .map(t -> FunctionRef.parse(t.arn())).toList();
+            if (rule != null && !refs.isEmpty()) {
+                now.add(new Timer(name, expression(rule), rule.created(), next, refs));
+            }
+        });
+        timers = List.copyOf(now);
+    }
+
+    @Override
+    public List<Call> due(Instant after, Instant until) {
+        List<Call> due = new ArrayList<>();
+        for (Timer timer : timers) {
+            // A fire due already is being delivered; the forecast is about the ones to come.
+            if (timer.nextFire().isAfter(after) && !timer.nextFire().isAfter(until)) {
+                for (FunctionRef ref : timer.targets()) {
+                    FunctionVersion version = resolve(ref);
+                    if (version != null) {
+                        due.add(new Call(version, timer.nextFire(), timer.rule()));
+                    }
+                }
+            }
+        }
+        return due;
+    }
+
+    @Override
+    public Instant next(FunctionVersion version, Instant after) {
+        Instant first = null;
+        EnvironmentKey key = null;
+        for (Timer timer : timers) {
+            for (FunctionRef ref : timer.targets()) {
+                if (!ref.name().equals(version.name())) {
+                    continue; // most functions are no timer's target: no resolving for them
+                }
+                FunctionVersion target = resolve(ref);
+                if (key == null) {
+                    key = EnvironmentKey.of(version);
+                }
+                if (target != null && EnvironmentKey.of(target).equals(key)) {
+                    // Never before the rule existed: a rate's earlier periods were not fires.
+                    Instant at = timer.expression().next(after.isBefore(timer.created()) ? timer.created() : after);
+                    if (at != null && (first == null || at.isBefore(first))) {
+                        first = at;
+                    }
+                }
+            }
+        }
+        return first;
+    }
+
+    private FunctionVersion resolve(FunctionRef ref) {
+        try {
+            return registry.get(ref.name(), ref.qualifier());
+        } catch (LambdaException e) {
+            return null; // a target deleted since: its fire fails in the asynchronous path and is reported there
+        }
     }
 
     /** The schedules stored in {@code db}, firing from now on. */
@@ -261,6 +340,7 @@ public final class Schedules implements AutoCloseable {
             rules.remove(name);
             nextFires.remove(name);
             targets.remove(name);
+            publish();
         } finally {
             lock.unlock();
         }
@@ -310,6 +390,7 @@ public final class Schedules implements AutoCloseable {
                 return null;
             });
             targets.put(rule, new TreeMap<>(current));
+            publish();
             changed.signalAll();
             return failed;
         } finally {
@@ -369,6 +450,7 @@ public final class Schedules implements AutoCloseable {
                 return null;
             });
             removed.forEach(current::remove);
+            publish();
             return failed;
         } finally {
             lock.unlock();
@@ -400,6 +482,7 @@ public final class Schedules implements AutoCloseable {
                 nextFires.put(rule.name(), next);
             }
         }
+        publish();
         changed.signalAll();
     }
 
@@ -465,6 +548,7 @@ public final class Schedules implements AutoCloseable {
         } else {
             nextFires.put(rule.name(), next);
         }
+        publish();
     }
 
     /** The event EventBridge sends for a scheduled rule. */

@@ -78,6 +78,7 @@ public final class EmberServer implements AutoCloseable {
             // After the asynchronous queue it feeds, so it stops firing first.
             Schedules schedules = track(resources, Schedules.open(database, registry, async, options.arns(),
                     clock));
+            pool.expect(schedules, options.housekeeping());
             registry.addListener((name, deleted) -> {
                 if (deleted) {
                     deleteLogsIfGone(registry, logs, name);

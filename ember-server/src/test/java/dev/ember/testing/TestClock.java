@@ -17,6 +17,16 @@ public final class TestClock implements InstantSource {
         now.updateAndGet(instant -> instant.plus(duration));
     }
 
+    /** Moves the clock to {@code instant}, never back. */
+    public void set(Instant instant) {
+        now.updateAndGet(current -> {
+            if (instant.isBefore(current)) {
+                throw new IllegalArgumentException("the clock stands at " + current + ", cannot go back to " + instant);
+            }
+            return instant;
+        });
+    }
+
     @Override
     public Instant instant() {
         return now.get();
