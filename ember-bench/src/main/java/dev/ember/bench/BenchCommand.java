@@ -1,6 +1,7 @@
 package dev.ember.bench;
 
 import dev.ember.bench.async.AsyncBenchmark;
+import dev.ember.bench.timers.TimerBenchmark;
 import dev.ember.bench.cold.ColdBenchmark;
 import dev.ember.bench.sandbox.SandboxBenchmark;
 import dev.ember.bench.warm.WarmBenchmark;
@@ -15,7 +16,8 @@ import picocli.CommandLine.Option;
 
 /** {@code ./ember bench ...}: benchmarks that print their results beside a baseline measured in the same run. */
 @Command(name = "ember bench", mixinStandardHelpOptions = true, subcommands = {BenchCommand.Warm.class,
-        BenchCommand.Sandbox.class, BenchCommand.Cold.class, BenchCommand.Scale.class, BenchCommand.Async.class},
+        BenchCommand.Sandbox.class, BenchCommand.Cold.class, BenchCommand.Scale.class, BenchCommand.Async.class,
+        BenchCommand.Timers.class},
         description = "Benchmarks; each compares against a baseline measured in the same run.")
 public final class BenchCommand implements Runnable {
 
@@ -254,6 +256,43 @@ public final class BenchCommand implements Runnable {
                     .formatted(drain.events(), drain.enqueueMs(), drain.deliverMs())
                     + "\"deliveredPerSecond\":%.0f,\"concurrency\":%d}}".formatted(drain.deliveredPerSecond(),
                     drain.concurrency()));
+            return 0;
+        }
+    }
+
+    /** {@code ./ember bench timers}. */
+    @Command(name = "timers", mixinStandardHelpOptions = true,
+            description = "Timers never start cold: cold starts and idle memory of a function called every period, "
+                    + "by a schedule (known ahead) and by Event invocations at the same times (unforeseen), under "
+                    + "each policy, on a clock the benchmark moves.")
+    static final class Timers implements Callable<Integer> {
+        @Option(names = "--json", description = "Print JSON only.")
+        boolean json;
+
+        @Option(names = "--fires", defaultValue = "100", description = "Calls per series (default: ${DEFAULT-VALUE}).")
+        int fires;
+
+        @Option(names = "--period-minutes", defaultValue = "15",
+                description = "Minutes between calls (default: ${DEFAULT-VALUE}).")
+        int periodMinutes;
+
+        @Option(names = "--policy", split = ",", defaultValue = "fixed,ember",
+                description = "Scaling policies (default: ${DEFAULT-VALUE}; fixed keeps 10 minutes).")
+        List<String> policies;
+
+        @Override
+        public Integer call() throws Exception {
+            List<TimerBenchmark.Series> series = new TimerBenchmark(fires, Duration.ofMinutes(periodMinutes))
+                    .run(policies);
+            if (!json) {
+                System.out.printf("%-20s %6s %11s %15s %18s %8s%n", "series", "calls", "cold starts",
+                        "idle MB·min", "idle s per call", "wall s");
+                series.forEach(s -> System.out.printf("%-20s %6d %11d %15.1f %18.1f %8.1f%n", s.name(), s.calls(),
+                        s.coldStarts(), s.idleMbMinutes(), s.idleSecondsPerCall(), s.wallSeconds()));
+                System.out.println();
+            }
+            System.out.println("{\"benchmark\":\"timers\",\"periodMinutes\":" + periodMinutes + ",\"series\":["
+                    + series.stream().map(TimerBenchmark.Series::json).collect(Collectors.joining(",")) + "]}");
             return 0;
         }
     }

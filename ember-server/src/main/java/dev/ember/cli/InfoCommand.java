@@ -144,6 +144,13 @@ final class InfoCommand extends FunctionCommand {
                                     c.path("RequestedProvisionedConcurrentExecutions").asInt(),
                                     c.path("Status").asText()))
                             .collect(Collectors.joining(", ")));
+            if (report.has("NextScheduledCall")) {
+                table.row("next timer", report.path("NextScheduledCall").asText() + " (a schedule's fire)");
+            }
+            if (report.has("IdleMbSeconds")) {
+                table.row("idle memory", Human.decimal(Math.round(report.path("IdleMbSeconds").asDouble() / 6) / 10.0)
+                        + " MB·min since the server started");
+            }
             if (report.has("StemCells")) { // not for functions with outbound network
                 table.row("stem cells", stemCells(report.path("StemCells")));
             }

@@ -40,7 +40,8 @@ class InfoCommandTest {
         lambda.on("GET", FUNCTION + "/aliases", 200, aliases.toString());
         lambda.on("GET", "/ember/v1/functions/hello/scaling", 200, """
                 {"Policy":"ember","Version":"$LATEST","Running":1,"Idle":2,"PlannedPrewarms":1,
-                 "NextPrewarm":"2026-11-25T12:27:00Z","Explanation":"keeps each idle environment for 10m"}""");
+                 "NextPrewarm":"2026-11-25T12:27:00Z","NextScheduledCall":"2026-11-25T12:30:00Z",
+                 "IdleMbSeconds":76800.0,"Explanation":"keeps each idle environment for 10m"}""");
         lambda.on("GET", "/2019-09-30/functions/hello/concurrency", 200, "{\"ReservedConcurrentExecutions\":5}");
         lambda.on("GET", "/2019-09-30/functions/hello/provisioned-concurrency?List=ALL", 200, """
                 {"ProvisionedConcurrencyConfigs":[{
@@ -94,6 +95,8 @@ class InfoCommandTest {
                   decision      keeps each idle environment for 10m
                   reserved      5
                   provisioned   live: 1 of 2 IN_PROGRESS
+                  next timer    2026-11-25T12:30:00Z (a schedule's fire)
+                  idle memory   1280 MB·min since the server started
 
                 asynchronous invocations
                   backlog            2 of 100000 (server: 5 of 1000000)
