@@ -330,7 +330,8 @@ public final class WarmPool implements AutoCloseable {
 
     /**
      * Makes room for {@code mb} more in {@code budget}: reserves them if they are free, else evicts idle environments,
-     * the one the server's policy values least first (never provisioned ones), until they are. Returns whether
+     * the one the server's policy values least first (never provisioned ones, and those waiting for a known call
+     * last), until they are. Returns whether
      * {@code mb} are now reserved; when not even evicting every idle environment frees enough, nothing is evicted.
      */
     public boolean makeRoom(MemoryBudget budget, long mb) {
@@ -350,9 +351,11 @@ public final class WarmPool implements AutoCloseable {
                             continue;
                         }
                         evictable += candidate.environment().version().config().memoryMb();
-                        double value = candidate.environment().isUsable() ? policy.keepValue(
+                        // One waiting for a known call is as good as used: it goes last.
+                        double value = !candidate.environment().isUsable() ? Double.NEGATIVE_INFINITY
+                                : candidate.timed() ? Double.MAX_VALUE : policy.keepValue(
                                 EnvironmentKey.of(candidate.environment().version()).functionKey(),
-                                candidate.idleSince().toEpochMilli(), now) : Double.NEGATIVE_INFINITY;
+                                candidate.idleSince().toEpochMilli(), now);
                         if (value < lowest) {
                             lowest = value;
                             victim = candidate;
@@ -370,7 +373,7 @@ public final class WarmPool implements AutoCloseable {
                 }
                 idleCount--;
                 leftIdle(victim, Instant.ofEpochMilli(now));
-                if (lowest != Double.NEGATIVE_INFINITY) {
+                if (lowest != Double.NEGATIVE_INFINITY && !victim.timed()) { // the policy ranked it
                     policy.evicted(key.functionKey(), lowest);
                 }
             }
