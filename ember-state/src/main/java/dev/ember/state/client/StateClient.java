@@ -1,0 +1,564 @@
+package dev.ember.state.client;
+
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.NoSuchElementException;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.regex.Pattern;
+
+/**
+ * {@link State} over the state API's HTTP contract ({@code docs/state-api.md}): every path, header and body shape
+ * the client uses is written here.
+ */
+final class StateClient implements State {
+    static final String PREFIX = "/ember/v1/state";
+    static final String TOKEN_HEADER = "X-Ember-State-Token";
+    static final Duration READ_TIMEOUT = Duration.ofSeconds(30);
+    private static final Pattern NAMESPACE = Pattern.compile("[A-Za-z0-9_.-]{1,140}");
+    private static final char[] HEX = "0123456789ABCDEF".toCharArray();
+
+    private static volatile StateClient shared;
+
+    private final HttpTransport http;
+    /** The path prefix of every request, e.g. {@code /ember/v1/state}. */
+    private final String base;
+    /** The function's own namespace, or null on the control plane. */
+    private final String own;
+
+    private StateClient(HttpTransport http, String base, String own) {
+        this.http = http;
+        this.base = base;
+        this.own = own;
+    }
+
+    /** The process's client from {@link System#getenv()}, made on first use. */
+    static StateClient shared() {
+        StateClient client = shared;
+        if (client == null) {
+            synchronized (StateClient.class) {
+                client = shared;
+                if (client == null) {
+                    client = fromEnvironment(System.getenv());
+                    shared = client;
+                }
+            }
+        }
+        return client;
+    }
+
+    static StateClient fromEnvironment(Map<String, String> environment) {
+        String api = required(environment, "AWS_LAMBDA_RUNTIME_API");
+        String token = required(environment, "EMBER_STATE_TOKEN");
+        String function = required(environment, "AWS_LAMBDA_FUNCTION_NAME");
+        int colon = api.lastIndexOf(':');
+        int port = -1;
+        if (colon > 0) {
+            try {
+                port = Integer.parseInt(api.substring(colon + 1));
+            } catch (NumberFormatException e) {
+                port = -1;
+            }
+        }
+        if (port <= 0 || port > 65535) {
+            throw new IllegalStateException("AWS_LAMBDA_RUNTIME_API must be host:port, was '" + api + "'");
+        }
+        String host = api.substring(0, colon);
+        if (host.startsWith("[") && host.endsWith("]")) {
+            host = host.substring(1, host.length() - 1);
+        }
+        return new StateClient(new HttpTransport("http", host, port, READ_TIMEOUT, TOKEN_HEADER, token), PREFIX,
+                function);
+    }
+
+    private static String required(Map<String, String> environment, String name) {
+        String value = environment.get(name);
+        if (value == null || value.isBlank()) {
+            throw new IllegalStateException(name + " is not set: State.fromEnvironment() works inside an Ember "
+                    + "function, where Ember sets AWS_LAMBDA_RUNTIME_API, EMBER_STATE_TOKEN and "
+                    + "AWS_LAMBDA_FUNCTION_NAME; from outside use State.connect(URI) with the server's address");
+        }
+        return value.strip();
+    }
+
+    static StateClient connect(URI endpoint) {
+        Objects.requireNonNull(endpoint, "endpoint");
+        String scheme = endpoint.getScheme();
+        if (!"http".equalsIgnoreCase(scheme) && !"https".equalsIgnoreCase(scheme) || endpoint.getHost() == null) {
+            throw new IllegalArgumentException("the endpoint must be an http:// or https:// URI with a host, such as "
+                    + "http://127.0.0.1:9000; was " + endpoint);
+        }
+        int port = endpoint.getPort() > 0 ? endpoint.getPort() : "https".equalsIgnoreCase(scheme) ? 443 : 80;
+        String path = endpoint.getRawPath() == null ? "" : endpoint.getRawPath().replaceAll("/+$", "");
+        String host = endpoint.getHost();
+        if (host.startsWith("[") && host.endsWith("]")) {
+            host = host.substring(1, host.length() - 1);
+        }
+        return new StateClient(new HttpTransport(scheme.toLowerCase(java.util.Locale.ROOT), host, port,
+                READ_TIMEOUT), path.isEmpty() ? PREFIX : path, null);
+    }
+
+    @Override
+    public Namespace namespace(String name) {
+        Objects.requireNonNull(name, "name");
+        if (!NAMESPACE.matcher(name).matches()) {
+            throw new IllegalArgumentException("a namespace's name is 1 to 140 letters, digits, '_', '.' or '-' "
+                    + "(a function's name fits); was '" + name + "'");
+        }
+        return new NamespaceClient(name);
+    }
+
+    @Override
+    public Namespace own() {
+        if (own == null) {
+            throw new IllegalStateException("this client is connected to the control plane and belongs to no "
+                    + "function; name the namespace with namespace(name)");
+        }
+        return namespace(own);
+    }
+
+    @Override
+    public Transaction transaction() {
+        return new Transaction(this);
+    }
+
+    @Override
+    public List<NamespaceInfo> namespaces() {
+        Map<?, ?> answer = object(ok(http.send("GET", base + "/namespaces", null, true), 200), "namespaces");
+        List<NamespaceInfo> namespaces = new ArrayList<>();
+        for (Object item : items(answer.get("namespaces"))) {
+            Map<?, ?> namespace = (Map<?, ?>) item;
+            List<String> grants = new ArrayList<>();
+            for (Object grant : items(namespace.get("grants"))) {
+                grants.add((String) grant);
+            }
+            namespaces.add(new NamespaceInfo((String) namespace.get("name"), number(namespace.get("keys")),
+                    number(namespace.get("bytes")), grants));
+        }
+        return namespaces;
+    }
+
+    @Override
+    public void close() {
+        http.close();
+    }
+
+    @Override
+    public String toString() {
+        return "State[" + http.origin() + base + (own == null ? "" : ", function " + own) + "]";
+    }
+
+    /** {@code POST /transaction}. */
+    List<Transaction.Outcome> commit(List<Transaction.Operation> operations) {
+        StringBuilder body = new StringBuilder(64 * operations.size()).append("{\"operations\":[");
+        for (int i = 0; i < operations.size(); i++) {
+            body.append(i == 0 ? "" : ",").append(operations.get(i).json());
+        }
+        body.append("]}");
+        HttpTransport.Response response = http.send("POST", base + "/transaction", utf8(body), false);
+        if (response.status() == 412) {
+            Map<?, ?> error = errorBody(response);
+            if ("TransactionConflict".equals(error.get("errorType"))) {
+                List<Integer> failed = new ArrayList<>();
+                List<String> described = new ArrayList<>();
+                for (Object index : items(error.get("failed"))) {
+                    int i = (int) number(index);
+                    failed.add(i);
+                    described.add(i >= 0 && i < operations.size() ? operations.get(i).description() : "?");
+                }
+                StringBuilder message = new StringBuilder("the transaction was not applied: ");
+                for (int i = 0; i < failed.size(); i++) {
+                    message.append(i == 0 ? "" : ", ").append("operation ").append(failed.get(i)).append(" (")
+                            .append(described.get(i)).append(")");
+                }
+                message.append(" failed")
+                        .append(error.get("errorMessage") instanceof String m && !m.isBlank() ? ": " + m : "");
+                throw new TransactionConflictException(412, message.toString(), failed, described);
+            }
+        }
+        Map<?, ?> answer = object(ok(response, 200), "transaction");
+        List<Transaction.Outcome> outcomes = new ArrayList<>();
+        for (Object item : items(answer.get("results"))) {
+            Map<?, ?> result = item instanceof Map<?, ?> m ? m : Map.of();
+            outcomes.add(new Transaction.Outcome(optional(result.get("version")), optional(result.get("value"))));
+        }
+        return outcomes;
+    }
+
+    /** {@link Namespace} of this client. */
+    private final class NamespaceClient implements Namespace {
+        private final String name;
+        private final String keys;
+
+        NamespaceClient(String name) {
+            this.name = name;
+            this.keys = base + "/namespaces/" + encode(name) + "/keys/";
+        }
+
+        @Override
+        public String name() {
+            return name;
+        }
+
+        @Override
+        public Optional<Entry> get(String key) {
+            checkKey(key);
+            HttpTransport.Response response = http.send("GET", keys + encode(key), null, true);
+            if (response.status() == 404 && "KeyNotFound".equals(errorBody(response).get("errorType"))) {
+                return Optional.empty();
+            }
+            ok(response, 200);
+            Instant expires = response.expiresAt() == null ? null
+                    : Instant.ofEpochMilli(parseLong(response.expiresAt(), "X-Ember-Expires-At"));
+            return Optional.of(new Entry(key, response.body(), etag(response), expires));
+        }
+
+        @Override
+        public <T> Optional<T> get(String key, Class<T> type) {
+            return get(key).map(entry -> entry.as(type));
+        }
+
+        @Override
+        public long put(String key, Object value) {
+            return put(key, value, Put.always());
+        }
+
+        @Override
+        public long put(String key, Object value, Put how) {
+            checkKey(key);
+            Objects.requireNonNull(how, "how");
+            byte[] body = utf8(Json.write(value));
+            List<String> headers = new ArrayList<>(4);
+            if (how.expected() > 0) {
+                headers.add("If-Match");
+                headers.add("\"" + how.expected() + "\"");
+            } else if (how.expected() == 0) {
+                headers.add("If-None-Match");
+                headers.add("*");
+            }
+            if (how.ttlOrNull() != null) {
+                headers.add("X-Ember-Ttl-Seconds");
+                headers.add(Long.toString(how.ttlOrNull().toSeconds()));
+            }
+            HttpTransport.Response response = http.send("PUT", keys + encode(key), body, how.expected() < 0,
+                    headers.toArray(String[]::new));
+            return version(object(ok(response, 200), "put"));
+        }
+
+        @Override
+        public void delete(String key) {
+            checkKey(key);
+            ok(http.send("DELETE", keys + encode(key), null, true), 204);
+        }
+
+        @Override
+        public void delete(String key, long version) {
+            checkKey(key);
+            if (version <= 0) {
+                throw new IllegalArgumentException("a version is a positive integer, was " + version);
+            }
+            ok(http.send("DELETE", keys + encode(key), null, false, "If-Match", "\"" + version + "\""), 204);
+        }
+
+        @Override
+        public long increment(String key) {
+            return increment(key, 1);
+        }
+
+        @Override
+        public long increment(String key, long delta) {
+            return increment(key, "{\"delta\":" + delta + "}");
+        }
+
+        @Override
+        public long increment(String key, long delta, Duration ttl) {
+            return increment(key, "{\"delta\":" + delta + ",\"ttlSeconds\":" + Put.checkTtl(ttl).toSeconds() + "}");
+        }
+
+        private long increment(String key, String body) {
+            checkKey(key);
+            HttpTransport.Response response = http.send("POST", base + "/namespaces/" + encode(name) + "/increment/"
+                    + encode(key), utf8(body), false);
+            return number(object(ok(response, 200), "increment").get("value"));
+        }
+
+        @Override
+        public Page list(String prefix, String startAfter, int limit) {
+            Objects.requireNonNull(prefix, "prefix");
+            if (limit < 1 || limit > MAX_PAGE_SIZE) {
+                throw new IllegalArgumentException("a page holds 1 to " + MAX_PAGE_SIZE + " keys, asked for "
+                        + limit);
+            }
+            StringBuilder path = new StringBuilder(keys.length() + 64).append(keys, 0, keys.length() - 1).append("?limit=").append(limit);
+            if (!prefix.isEmpty()) {
+                path.append("&prefix=").append(encode(prefix));
+            }
+            if (startAfter != null) {
+                path.append("&startAfter=").append(encode(startAfter));
+            }
+            HttpTransport.Response response = ok(http.send("GET", path.toString(), null, true), 200);
+            return page(response.body());
+        }
+
+        @Override
+        public Iterable<Page> pages(String prefix) {
+            return pages(prefix, DEFAULT_PAGE_SIZE);
+        }
+
+        @Override
+        public Iterable<Page> pages(String prefix, int pageSize) {
+            Objects.requireNonNull(prefix, "prefix");
+            if (pageSize < 1 || pageSize > MAX_PAGE_SIZE) {
+                throw new IllegalArgumentException("a page holds 1 to " + MAX_PAGE_SIZE + " keys, asked for "
+                        + pageSize);
+            }
+            return () -> new Iterator<>() {
+                private Page next;
+                private boolean done;
+                private String after;
+
+                @Override
+                public boolean hasNext() {
+                    if (next == null && !done) {
+                        Page page = list(prefix, after, pageSize);
+                        after = page.nextToken().orElse(null);
+                        done = after == null;
+                        next = page.entries().isEmpty() ? null : page;
+                    }
+                    return next != null;
+                }
+
+                @Override
+                public Page next() {
+                    if (!hasNext()) {
+                        throw new NoSuchElementException();
+                    }
+                    Page page = next;
+                    next = null;
+                    return page;
+                }
+            };
+        }
+
+        @Override
+        public List<String> grants() {
+            Map<?, ?> answer = object(ok(http.send("GET", grantsPath(), null, true), 200), "grants");
+            List<String> functions = new ArrayList<>();
+            for (Object function : items(answer.get("functions"))) {
+                functions.add((String) function);
+            }
+            return functions;
+        }
+
+        @Override
+        public void grant(String function) {
+            ok(http.send("PUT", grantsPath() + "/" + encode(checkFunction(function)), new byte[0], true), 200);
+        }
+
+        @Override
+        public void revoke(String function) {
+            ok(http.send("DELETE", grantsPath() + "/" + encode(checkFunction(function)), null, true), 204);
+        }
+
+        private String grantsPath() {
+            return base + "/namespaces/" + encode(name) + "/grants";
+        }
+
+        private static String checkFunction(String function) {
+            Objects.requireNonNull(function, "function");
+            if (function.isEmpty()) {
+                throw new IllegalArgumentException("a function's name is not empty");
+            }
+            return function;
+        }
+
+        @Override
+        public String toString() {
+            return "Namespace[" + name + "]";
+        }
+    }
+
+    /** A page from {@code {"items":[{"key","value","version","expiresAt"?}], "nextToken"?}}, values kept as text. */
+    private static Page page(String body) {
+        List<Entry> entries = new ArrayList<>();
+        String nextToken = null;
+        try {
+            Json.Reader reader = Json.reader(body);
+            reader.beginObject();
+            for (String field = reader.nextName(); field != null; field = reader.nextName()) {
+                switch (field) {
+                    case "items" -> {
+                        reader.beginArray();
+                        while (reader.hasNext()) {
+                            entries.add(item(reader));
+                        }
+                    }
+                    case "nextToken" -> nextToken = reader.value() instanceof String token ? token : null;
+                    default -> reader.skipValue();
+                }
+            }
+            reader.end();
+        } catch (IllegalArgumentException | ClassCastException e) {
+            throw invalidResponse("a listing", body, e);
+        }
+        return new Page(entries, Optional.ofNullable(nextToken));
+    }
+
+    private static Entry item(Json.Reader reader) {
+        String key = null;
+        String value = null;
+        long version = 0;
+        Instant expiresAt = null;
+        reader.beginObject();
+        for (String field = reader.nextName(); field != null; field = reader.nextName()) {
+            switch (field) {
+                case "key" -> key = (String) reader.value();
+                case "value" -> value = reader.rawValue();
+                case "version" -> version = number(reader.value());
+                case "expiresAt" -> {
+                    Object at = reader.value();
+                    expiresAt = at == null ? null : Instant.ofEpochMilli(number(at));
+                }
+                default -> reader.skipValue();
+            }
+        }
+        if (key == null || value == null) {
+            throw new IllegalArgumentException("an item without key or value");
+        }
+        return new Entry(key, value, version, expiresAt);
+    }
+
+    /** The response if its status is {@code expected}; else the API's error as its exception. */
+    private static HttpTransport.Response ok(HttpTransport.Response response, int expected) {
+        if (response.status() == expected || (expected == 200 && response.status() == 201)) {
+            return response;
+        }
+        Map<?, ?> error = errorBody(response);
+        String type = error.get("errorType") instanceof String t && !t.isBlank() ? t : "HTTP " + response.status();
+        String message = error.get("errorMessage") instanceof String m && !m.isBlank() ? m
+                : response.body().isBlank() ? "the state API answered with status " + response.status()
+                : response.body().strip();
+        throw StateException.of(response.status(), type, message);
+    }
+
+    /** The body of an error answer as JSON, or an empty map when it is not JSON. */
+    private static Map<?, ?> errorBody(HttpTransport.Response response) {
+        try {
+            return Json.read(response.body()) instanceof Map<?, ?> map ? map : Map.of();
+        } catch (IllegalArgumentException notJson) {
+            return Map.of();
+        }
+    }
+
+    private static Map<?, ?> object(HttpTransport.Response response, String what) {
+        try {
+            if (Json.read(response.body()) instanceof Map<?, ?> map) {
+                return map;
+            }
+        } catch (IllegalArgumentException e) {
+            throw invalidResponse("the " + what + " answer", response.body(), e);
+        }
+        throw invalidResponse("the " + what + " answer", response.body(), null);
+    }
+
+    private static StateException invalidResponse(String what, String body, Exception cause) {
+        return new StateException("InvalidResponse", 200, "the state API sent " + what + " the client cannot read: "
+                + (body.length() > 200 ? body.substring(0, 200) + "…" : body)
+                + (cause == null ? "" : " (" + cause.getMessage() + ")"), cause);
+    }
+
+    private static List<?> items(Object value) {
+        return value instanceof List<?> list ? list : List.of();
+    }
+
+    private static long number(Object value) {
+        if (value instanceof Long l) {
+            return l;
+        }
+        if (value instanceof Number n && n.doubleValue() == n.longValue()) {
+            return n.longValue();
+        }
+        throw new StateException("InvalidResponse", 200, "the state API sent " + value + " where a 64-bit integer "
+                + "belongs");
+    }
+
+    private static OptionalLong optional(Object value) {
+        return value == null ? OptionalLong.empty() : OptionalLong.of(number(value));
+    }
+
+    private static long version(Map<?, ?> answer) {
+        return number(answer.get("version"));
+    }
+
+    /** The version in {@code ETag: "7"}. */
+    private static long etag(HttpTransport.Response response) {
+        String etag = response.etag();
+        if (etag == null) {
+            throw new StateException("InvalidResponse", response.status(), "the state API sent a value without its "
+                    + "version (no ETag)");
+        }
+        String bare = etag.startsWith("W/") ? etag.substring(2) : etag;
+        return parseLong(bare.replace("\"", ""), "ETag");
+    }
+
+    private static long parseLong(String text, String header) {
+        try {
+            return Long.parseLong(text.strip());
+        } catch (NumberFormatException e) {
+            throw new StateException("InvalidResponse", 200, "the state API sent " + header + ": " + text
+                    + ", not a number", e);
+        }
+    }
+
+    /** @throws IllegalArgumentException for an empty key, which no request can name */
+    static void checkKey(String key) {
+        Objects.requireNonNull(key, "key");
+        if (key.isEmpty()) {
+            throw new IllegalArgumentException("a key is 1 to 1024 bytes of UTF-8; it was empty");
+        }
+    }
+
+    /**
+     * Percent-encodes {@code text}'s UTF-8 for a path segment or query value: everything but the ASCII
+     * letters, digits, {@code -}, {@code _} and {@code ~}, so a {@code /} in a key stays inside the key and no server
+     * normalizes a {@code ..} out of it ({@code .} is encoded too).
+     */
+    static String encode(String text) {
+        byte[] bytes = null;
+        for (int i = 0; i < text.length(); i++) {
+            if (!unreserved(text.charAt(i))) {
+                bytes = text.getBytes(StandardCharsets.UTF_8);
+                break;
+            }
+        }
+        if (bytes == null) {
+            return text;
+        }
+        StringBuilder out = new StringBuilder(bytes.length * 3);
+        for (byte b : bytes) {
+            char c = (char) (b & 0xff);
+            if (unreserved(c)) {
+                out.append(c);
+            } else {
+                out.append('%').append(HEX[(b >> 4) & 0xf]).append(HEX[b & 0xf]);
+            }
+        }
+        return out.toString();
+    }
+
+    private static boolean unreserved(char c) {
+        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == '_'
+                || c == '~';
+    }
+
+    private static byte[] utf8(CharSequence text) {
+        return text.toString().getBytes(StandardCharsets.UTF_8);
+    }
+}
