@@ -1,0 +1,160 @@
+package dev.ember.state;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.ember.testing.EmberTestServer;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.Map;
+import software.amazon.awssdk.core.SdkBytes;
+import software.amazon.awssdk.services.lambda.LambdaClient;
+import software.amazon.awssdk.services.lambda.model.Runtime;
+
+/**
+ * A function that speaks the state API from inside its environment, as any function would: a Python runtime that
+ * runs the HTTP requests its event lists against {@code $AWS_LAMBDA_RUNTIME_API/ember/v1/state} with its
+ * {@code EMBER_STATE_TOKEN}, and answers with what each got. Tests drive it through the Invoke API.
+ */
+final class StateClient {
+    static final ObjectMapper JSON = new ObjectMapper();
+
+    /**
+     * Event: {@code {"requests": [{"method", "path", "body"?, "headers"?, "token"?, "address"?, "times"?}]}}.
+     * {@code token} replaces the environment's own (null: none is sent); {@code address} sends to another listener;
+     * {@code times} repeats the request (answering only the count, or the first failure). A body that is not a string
+     * is sent as its JSON. Answers {@code {"address", "results": [{"status", "body", "etag", "expires"}]}}.
+     */
+    static final String BOOTSTRAP = """
+            #!/usr/bin/python3
+            import http.client, json, os
+            host = os.environ["AWS_LAMBDA_RUNTIME_API"]
+            token = os.environ.get("EMBER_STATE_TOKEN")
+            api = "/2018-06-01/runtime/invocation/"
+            runtime = http.client.HTTPConnection(host)
+            connections = {}
+
+            def call(q):
+                address = q.get("address", host)
+                if address not in connections:
+                    connections[address] = http.client.HTTPConnection(address, timeout=30)
+                conn = connections[address]
+                headers = dict(q.get("headers", {}))
+                sent = q["token"] if "token" in q else token
+                if sent is not None:
+                    headers["X-Ember-State-Token"] = sent
+                body = q.get("body")
+                if body is not None and not isinstance(body, str):
+                    body = json.dumps(body)
+                data = None if body is None else body.encode()
+                try:
+                    conn.request(q["method"], "/ember/v1/state" + q["path"], body=data, headers=headers)
+                    r = conn.getresponse()
+                    text = r.read().decode()
+                except OSError as e:
+                    del connections[address]
+                    return {"status": -1, "body": str(e)}
+                return {"status": r.status, "body": text, "etag": r.getheader("ETag"),
+                        "expires": r.getheader("X-Ember-Expires-At")}
+
+            while True:
+                runtime.request("GET", api + "next")
+                r = runtime.getresponse()
+                request_id = r.getheader("Lambda-Runtime-Aws-Request-Id")
+                event = json.loads(r.read())
+                results = []
+                for q in event.get("requests", []):
+                    times = q.get("times", 1)
+                    if times == 1:
+                        results.append(call(q))
+                        continue
+                    failed = None
+                    for i in range(times):
+                        result = call(q)
+                        if result["status"] != 200:
+                            failed = result
+                            break
+                    results.append(failed or {"status": 200, "done": times})
+                body = json.dumps({"address": host, "results": results}).encode()
+                runtime.request("POST", api + request_id + "/response", body=body)
+                runtime.getresponse().read()
+            """;
+
+    private final LambdaClient lambda;
+    private final String function;
+
+    private StateClient(LambdaClient lambda, String function) {
+        this.lambda = lambda;
+        this.function = function;
+    }
+
+    /** Deploys the function {@code name} and returns a client for it. */
+    static StateClient deploy(LambdaClient lambda, String name) {
+        lambda.createFunction(b -> b.functionName(name).runtime(Runtime.PROVIDED_AL2023).handler("none")
+                .timeout(120).code(c -> c.zipFile(EmberTestServer.zip(Map.of("bootstrap", BOOTSTRAP)))));
+        return new StateClient(lambda, name);
+    }
+
+    /** Starts a request list. */
+    static Requests requests() {
+        return new Requests();
+    }
+
+    /** The requests of one invocation. */
+    static final class Requests {
+        final ArrayNode list = JSON.createArrayNode();
+
+        Requests add(String method, String path) {
+            list.addObject().put("method", method).put("path", path);
+            return this;
+        }
+
+        /** Sets {@code field} of the request added last. */
+        Requests with(String field, Object value) {
+            ((ObjectNode) list.get(list.size() - 1)).set(field, JSON.valueToTree(value));
+            return this;
+        }
+
+        Requests header(String name, String value) {
+            ObjectNode last = (ObjectNode) list.get(list.size() - 1);
+            (last.has("headers") ? (ObjectNode) last.get("headers") : last.putObject("headers")).put(name, value);
+            return this;
+        }
+    }
+
+    /** Runs the requests in one invocation; the function's answer. */
+    JsonNode run(Requests requests) {
+        ObjectNode event = JSON.createObjectNode();
+        event.set("requests", requests.list);
+        var response = lambda.invoke(b -> b.functionName(function)
+                .payload(SdkBytes.fromUtf8String(event.toString())));
+        String payload = response.payload().asUtf8String();
+        if (response.functionError() != null) {
+            throw new AssertionError("the function failed: " + payload);
+        }
+        try {
+            return JSON.readTree(payload);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Runs one request; what it got. */
+    JsonNode one(String method, String path, Object body) {
+        Requests requests = requests().add(method, path);
+        if (body != null) {
+            requests.with("body", body);
+        }
+        return run(requests).get("results").get(0);
+    }
+
+    /** The JSON body of a result. */
+    static JsonNode body(JsonNode result) {
+        try {
+            return JSON.readTree(result.get("body").asText());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
