@@ -178,8 +178,8 @@ final class StateClient implements State {
                     message.append(i == 0 ? "" : ", ").append("operation ").append(failed.get(i)).append(" (")
                             .append(described.get(i)).append(")");
                 }
-                message.append(" failed")
-                        .append(error.get("errorMessage") instanceof String m && !m.isBlank() ? ": " + m : "");
+                // The server's own message says the same by index; the operations named are what a reader needs.
+                message.append(" failed");
                 throw new TransactionConflictException(412, message.toString(), failed, described);
             }
         }
