@@ -58,12 +58,60 @@ final class StateClient {
                 return {"status": r.status, "body": text, "etag": r.getheader("ETag"),
                         "expires": r.getheader("X-Ember-Expires-At")}
 
+            def transfers(spec):
+                # Moves money between accounts with compare-and-set transactions, retrying on conflicts.
+                import random
+                rnd = random.Random(spec["seed"])
+                ns, accounts, done, conflicts = spec["namespace"], spec["accounts"], 0, 0
+                while done < spec["n"]:
+                    a, b = rnd.sample(range(accounts), 2)
+                    ra = call({"method": "GET", "path": "/namespaces/%s/keys/account-%d" % (ns, a)})
+                    rb = call({"method": "GET", "path": "/namespaces/%s/keys/account-%d" % (ns, b)})
+                    if ra["status"] != 200 or rb["status"] != 200:
+                        return {"status": 500, "body": "read failed: %s %s" % (ra, rb)}
+                    balance_a, balance_b = int(ra["body"]), int(rb["body"])
+                    amount = rnd.randint(1, 50)
+                    if balance_a < amount:
+                        continue
+                    ops = [{"op": "put", "namespace": ns, "key": "account-%d" % a, "value": balance_a - amount,
+                            "ifVersion": int(ra["etag"].strip('"'))},
+                           {"op": "put", "namespace": ns, "key": "account-%d" % b, "value": balance_b + amount,
+                            "ifVersion": int(rb["etag"].strip('"'))}]
+                    r = call({"method": "POST", "path": "/transaction", "body": {"operations": ops}})
+                    if r["status"] == 200:
+                        done += 1
+                    elif r["status"] == 412:
+                        conflicts += 1
+                    else:
+                        return r
+                return {"status": 200, "done": done, "conflicts": conflicts}
+
+            def storm(spec):
+                # Writes pairs of keys and a counter in transactions; logs each acknowledged one to a host file.
+                ns, fd, i = spec["namespace"], os.open(spec["log"], os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644), 0
+                pad = "x" * spec.get("pad", 100)
+                while i < spec["n"]:
+                    key = "%s-%d" % (spec["prefix"], i)
+                    ops = [{"op": "put", "namespace": ns, "key": "a/" + key, "value": {"i": i, "pad": pad}},
+                           {"op": "put", "namespace": ns, "key": "b/" + key, "value": {"i": i, "pad": pad}},
+                           {"op": "increment", "namespace": ns, "key": "pairs", "delta": 1}]
+                    r = call({"method": "POST", "path": "/transaction", "body": {"operations": ops}})
+                    if r["status"] != 200:
+                        return r
+                    os.write(fd, (key + "\\n").encode())
+                    i += 1
+                return {"status": 200, "done": i}
+
             while True:
                 runtime.request("GET", api + "next")
                 r = runtime.getresponse()
                 request_id = r.getheader("Lambda-Runtime-Aws-Request-Id")
                 event = json.loads(r.read())
                 results = []
+                if "transfers" in event:
+                    results.append(transfers(event["transfers"]))
+                if "storm" in event:
+                    results.append(storm(event["storm"]))
                 for q in event.get("requests", []):
                     times = q.get("times", 1)
                     if times == 1:
@@ -76,7 +124,8 @@ final class StateClient {
                             failed = result
                             break
                     results.append(failed or {"status": 200, "done": times})
-                body = json.dumps({"address": host, "results": results}).encode()
+                body = json.dumps({"address": host, "stream": os.environ["AWS_LAMBDA_LOG_STREAM_NAME"],
+                                   "results": results}).encode()
                 runtime.request("POST", api + request_id + "/response", body=body)
                 runtime.getresponse().read()
             """;
@@ -127,6 +176,11 @@ final class StateClient {
     JsonNode run(Requests requests) {
         ObjectNode event = JSON.createObjectNode();
         event.set("requests", requests.list);
+        return invoke(event);
+    }
+
+    /** Invokes the function with {@code event}; its answer. */
+    JsonNode invoke(JsonNode event) {
         var response = lambda.invoke(b -> b.functionName(function)
                 .payload(SdkBytes.fromUtf8String(event.toString())));
         String payload = response.payload().asUtf8String();
