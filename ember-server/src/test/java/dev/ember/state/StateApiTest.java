@@ -268,6 +268,9 @@ class StateApiTest {
         assertThat(control("DELETE", "/namespaces/shared/keys/config", null).statusCode()).isEqualTo(204);
         assertThat(control("GET", "/namespaces/shared/keys/config", null).statusCode()).isEqualTo(404);
         assertThat(control("PATCH", "/namespaces/shared/keys/config", "1").statusCode()).isEqualTo(405);
+        assertThat(control("PUT", "/namespaces/stateful/keys/dir%2Fsub%20key", "7").statusCode()).isEqualTo(200);
+        assertThat(body(fn.one("GET", "/namespaces/stateful/keys?prefix=dir%2F", null)).get("items").get(0)
+                .get("key").asText()).as("the control plane passes the path on undecoded").isEqualTo("dir/sub key");
         assertThat(control("GET", "/nothing-here", null).statusCode()).isEqualTo(404);
     }
 
