@@ -193,12 +193,14 @@ final class HttpConnection implements Runnable {
             largeBodies.acquireUninterruptibly();
         }
         try {
-            Body body = receiveBody(keep);
-            response = extension.serve(new RuntimeApiExtension.Request(method, path, query, headers, body.kept(),
-                    body.size()));
-        } catch (RuntimeException e) {
-            LOG.log(System.Logger.Level.WARNING, "Runtime API extension failed on " + method + " " + path, e);
-            return reply(RuntimeApiWire.EXTENSION_FAILED);
+            Body body = receiveBody(keep); // a broken body is the runtime's failure: it closes the connection
+            try {
+                response = extension.serve(new RuntimeApiExtension.Request(method, path, query, headers,
+                        body.kept(), body.size()));
+            } catch (RuntimeException e) {
+                LOG.log(System.Logger.Level.WARNING, "Runtime API extension failed on " + method + " " + path, e);
+                return reply(RuntimeApiWire.EXTENSION_FAILED);
+            }
         } finally {
             if (large) {
                 largeBodies.release();

@@ -57,7 +57,8 @@ public interface RuntimeApiExtension {
      * @param query    the query as sent (after {@code ?}), or {@code ""}
      * @param headers  the headers named {@code x-ember-*}, {@code if-match} and {@code if-none-match}, by lower-case
      *                 name (others are not kept)
-     * @param body     the body, at most {@link #maxBodyBytes()} of it
+     * @param body     the body; empty when its declared length is over {@link #maxBodyBytes()}, the first
+     *                 {@link #maxBodyBytes()} bytes when a chunked one runs over
      * @param bodySize the body's whole length; larger than {@code body.length} when it was cut
      */
     record Request(String method, String path, String query, Map<String, String> headers, byte[] body,

@@ -49,6 +49,9 @@ import java.util.concurrent.ThreadFactory;
  * response over 6 MB for it. Posts naming any other request id (an older one, another environment's) get 400
  * {@code InvalidRequestID} and the listener does not hear of them.
  *
+ * <p>Requests under {@link RuntimeApiExtension#PREFIX} go to the {@link RuntimeApiExtension} the server was started
+ * with (Ember's durable state): the listener is the environment's own, so the extension knows its caller.
+ *
  * <p>A runtime is untrusted code and cannot hurt the server: request heads are capped at 64 KB (431), bodies are kept
  * only up to their limits, at most {@value #MAX_CONNECTIONS} connections are open at once (more wait to be accepted),
  * and a broken request closes its own connection only. Thread-safe.

@@ -83,7 +83,7 @@ final class StateStore implements AutoCloseable {
     /** The key's entry, or null when it is absent or expired. */
     Entry get(String namespace, String key) {
         long now = clock.millis();
-        return db.read(c -> live(select(c, namespace, key), now));
+        return db.readOne(c -> live(select(c, namespace, key), now));
     }
 
     /** Live keys of {@code namespace} starting with {@code prefix}, after {@code startAfter} (or from the first). */

@@ -17,14 +17,19 @@ import software.amazon.awssdk.services.lambda.model.Runtime;
  * runs the HTTP requests its event lists against {@code $AWS_LAMBDA_RUNTIME_API/ember/v1/state} with its
  * {@code EMBER_STATE_TOKEN}, and answers with what each got. Tests drive it through the Invoke API.
  */
-final class StateClient {
-    static final ObjectMapper JSON = new ObjectMapper();
+public final class StateClient {
+    public static final ObjectMapper JSON = new ObjectMapper();
 
     /**
      * Event: {@code {"requests": [{"method", "path", "body"?, "headers"?, "token"?, "address"?, "times"?}]}}.
      * {@code token} replaces the environment's own (null: none is sent); {@code address} sends to another listener;
      * {@code times} repeats the request (answering only the count, or the first failure). A body that is not a string
-     * is sent as its JSON. Answers {@code {"address", "results": [{"status", "body", "etag", "expires"}]}}.
+     * is sent as its JSON. Answers {@code {"address", "stream", "results": [{"status", "body", "etag", "expires"}]}}.
+     * Two loops run inside instead of requests: {@code "transfers": {"namespace", "accounts", "n", "seed"}} moves
+     * money between {@code account-<i>} keys with compare-and-set transactions, retrying conflicts;
+     * {@code "storm": {"namespace", "prefix", "n", "log"}} writes {@code a/<prefix>-<i>} and {@code b/<prefix>-<i>}
+     * and increments {@code pairs} in one transaction each, appending each acknowledged one to the host file
+     * {@code log} (the server must not sandbox).
      */
     static final String BOOTSTRAP = """
             #!/usr/bin/python3
@@ -58,12 +63,60 @@ final class StateClient {
                 return {"status": r.status, "body": text, "etag": r.getheader("ETag"),
                         "expires": r.getheader("X-Ember-Expires-At")}
 
+            def transfers(spec):
+                # Moves money between accounts with compare-and-set transactions, retrying on conflicts.
+                import random
+                rnd = random.Random(spec["seed"])
+                ns, accounts, done, conflicts = spec["namespace"], spec["accounts"], 0, 0
+                while done < spec["n"]:
+                    a, b = rnd.sample(range(accounts), 2)
+                    ra = call({"method": "GET", "path": "/namespaces/%s/keys/account-%d" % (ns, a)})
+                    rb = call({"method": "GET", "path": "/namespaces/%s/keys/account-%d" % (ns, b)})
+                    if ra["status"] != 200 or rb["status"] != 200:
+                        return {"status": 500, "body": "read failed: %s %s" % (ra, rb)}
+                    balance_a, balance_b = int(ra["body"]), int(rb["body"])
+                    amount = rnd.randint(1, 50)
+                    if balance_a < amount:
+                        continue
+                    ops = [{"op": "put", "namespace": ns, "key": "account-%d" % a, "value": balance_a - amount,
+                            "ifVersion": int(ra["etag"].strip('"'))},
+                           {"op": "put", "namespace": ns, "key": "account-%d" % b, "value": balance_b + amount,
+                            "ifVersion": int(rb["etag"].strip('"'))}]
+                    r = call({"method": "POST", "path": "/transaction", "body": {"operations": ops}})
+                    if r["status"] == 200:
+                        done += 1
+                    elif r["status"] == 412:
+                        conflicts += 1
+                    else:
+                        return r
+                return {"status": 200, "done": done, "conflicts": conflicts}
+
+            def storm(spec):
+                # Writes pairs of keys and a counter in transactions; logs each acknowledged one to a host file.
+                ns, fd, i = spec["namespace"], os.open(spec["log"], os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644), 0
+                pad = "x" * spec.get("pad", 100)
+                while i < spec["n"]:
+                    key = "%s-%d" % (spec["prefix"], i)
+                    ops = [{"op": "put", "namespace": ns, "key": "a/" + key, "value": {"i": i, "pad": pad}},
+                           {"op": "put", "namespace": ns, "key": "b/" + key, "value": {"i": i, "pad": pad}},
+                           {"op": "increment", "namespace": ns, "key": "pairs", "delta": 1}]
+                    r = call({"method": "POST", "path": "/transaction", "body": {"operations": ops}})
+                    if r["status"] != 200:
+                        return r
+                    os.write(fd, (key + "\\n").encode())
+                    i += 1
+                return {"status": 200, "done": i}
+
             while True:
                 runtime.request("GET", api + "next")
                 r = runtime.getresponse()
                 request_id = r.getheader("Lambda-Runtime-Aws-Request-Id")
                 event = json.loads(r.read())
                 results = []
+                if "transfers" in event:
+                    results.append(transfers(event["transfers"]))
+                if "storm" in event:
+                    results.append(storm(event["storm"]))
                 for q in event.get("requests", []):
                     times = q.get("times", 1)
                     if times == 1:
@@ -76,7 +129,8 @@ final class StateClient {
                             failed = result
                             break
                     results.append(failed or {"status": 200, "done": times})
-                body = json.dumps({"address": host, "results": results}).encode()
+                body = json.dumps({"address": host, "stream": os.environ["AWS_LAMBDA_LOG_STREAM_NAME"],
+                                   "results": results}).encode()
                 runtime.request("POST", api + request_id + "/response", body=body)
                 runtime.getresponse().read()
             """;
@@ -90,33 +144,33 @@ final class StateClient {
     }
 
     /** Deploys the function {@code name} and returns a client for it. */
-    static StateClient deploy(LambdaClient lambda, String name) {
+    public static StateClient deploy(LambdaClient lambda, String name) {
         lambda.createFunction(b -> b.functionName(name).runtime(Runtime.PROVIDED_AL2023).handler("none")
                 .timeout(120).code(c -> c.zipFile(EmberTestServer.zip(Map.of("bootstrap", BOOTSTRAP)))));
         return new StateClient(lambda, name);
     }
 
     /** Starts a request list. */
-    static Requests requests() {
+    public static Requests requests() {
         return new Requests();
     }
 
     /** The requests of one invocation. */
-    static final class Requests {
+    public static final class Requests {
         final ArrayNode list = JSON.createArrayNode();
 
-        Requests add(String method, String path) {
+        public Requests add(String method, String path) {
             list.addObject().put("method", method).put("path", path);
             return this;
         }
 
         /** Sets {@code field} of the request added last. */
-        Requests with(String field, Object value) {
+        public Requests with(String field, Object value) {
             ((ObjectNode) list.get(list.size() - 1)).set(field, JSON.valueToTree(value));
             return this;
         }
 
-        Requests header(String name, String value) {
+        public Requests header(String name, String value) {
             ObjectNode last = (ObjectNode) list.get(list.size() - 1);
             (last.has("headers") ? (ObjectNode) last.get("headers") : last.putObject("headers")).put(name, value);
             return this;
@@ -124,9 +178,14 @@ final class StateClient {
     }
 
     /** Runs the requests in one invocation; the function's answer. */
-    JsonNode run(Requests requests) {
+    public JsonNode run(Requests requests) {
         ObjectNode event = JSON.createObjectNode();
         event.set("requests", requests.list);
+        return invoke(event);
+    }
+
+    /** Invokes the function with {@code event}; its answer. */
+    public JsonNode invoke(JsonNode event) {
         var response = lambda.invoke(b -> b.functionName(function)
                 .payload(SdkBytes.fromUtf8String(event.toString())));
         String payload = response.payload().asUtf8String();
@@ -141,7 +200,7 @@ final class StateClient {
     }
 
     /** Runs one request; what it got. */
-    JsonNode one(String method, String path, Object body) {
+    public JsonNode one(String method, String path, Object body) {
         Requests requests = requests().add(method, path);
         if (body != null) {
             requests.with("body", body);
@@ -150,7 +209,7 @@ final class StateClient {
     }
 
     /** The JSON body of a result. */
-    static JsonNode body(JsonNode result) {
+    public static JsonNode body(JsonNode result) {
         try {
             return JSON.readTree(result.get("body").asText());
         } catch (IOException e) {
