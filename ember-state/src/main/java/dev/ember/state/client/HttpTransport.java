@@ -11,10 +11,13 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.concurrent.ConcurrentLinkedDeque;
+import java.util.concurrent.Semaphore;
 import javax.net.ssl.SSLSocketFactory;
 
 /**
- * HTTP/1.1 over plain sockets kept alive, a few at a time, for any number of threads.
+ * HTTP/1.1 over plain sockets kept alive, at most a given number at a time, for any number of threads: a request
+ * that finds every connection busy waits for one. (An environment's listener serves 16 connections at once, the
+ * runtime's own among them; a connection past that would wait unanswered.)
  *
  * <p>Why not {@code java.net.http.HttpClient}: inside an environment a read is a loopback round trip of tens of
  * microseconds, and HttpClient adds a hand-off to its selector thread and back on each request (measured in {@code
@@ -52,13 +55,15 @@ final class HttpTransport implements AutoCloseable {
     private final int readTimeoutMs;
     private final String origin;
     private final ConcurrentLinkedDeque<Connection> idle = new ConcurrentLinkedDeque<>();
-    private volatile boolean closed;
+    private final Semaphore connections;
 
     /**
-     * @param headers     sent with every request, as name, value, name, value, ...
-     * @param readTimeout how long to wait for an answer before the request fails
+     * @param maxConnections connections open at once, at most
+     * @param headers        sent with every request, as name, value, name, value, ...
+     * @param readTimeout    how long to wait for an answer before the request fails
      */
-    HttpTransport(String scheme, String host, int port, Duration readTimeout, String... headers) {
+    HttpTransport(String scheme, String host, int port, Duration readTimeout, int maxConnections, String... headers) {
+        this.connections = new Semaphore(maxConnections);
         this.host = host;
         this.port = port;
         this.tls = "https".equalsIgnoreCase(scheme);
@@ -87,10 +92,22 @@ final class HttpTransport implements AutoCloseable {
      * @throws StateUnavailableException when there is no answer
      */
     Response send(String method, String pathAndQuery, byte[] body, boolean idempotent, String... headers) {
-        if (closed) {
-            throw new IllegalStateException("this State client is closed");
-        }
         byte[] request = request(method, pathAndQuery, body, headers);
+        try {
+            connections.acquire();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new StateUnavailableException("state API at " + origin + ": " + method + " " + pathAndQuery
+                    + " was interrupted while it waited for a connection; it was not sent", e);
+        }
+        try {
+            return exchange(method, pathAndQuery, request, idempotent);
+        } finally {
+            connections.release();
+        }
+    }
+
+    private Response exchange(String method, String pathAndQuery, byte[] request, boolean idempotent) {
         Connection connection = take(idempotent);
         boolean reused = connection != null;
         try {
@@ -174,7 +191,7 @@ final class HttpTransport implements AutoCloseable {
     }
 
     private void release(Connection connection) {
-        if (!connection.keepAlive || closed) {
+        if (!connection.keepAlive) {
             connection.close();
             return;
         }
@@ -201,9 +218,9 @@ final class HttpTransport implements AutoCloseable {
         }
     }
 
+    /** Closes the idle connections; those in use are closed when their requests end. Requests may still be sent. */
     @Override
     public void close() {
-        closed = true;
         Connection connection;
         while ((connection = idle.pollFirst()) != null) {
             connection.close();

@@ -36,18 +36,21 @@ public interface State extends AutoCloseable {
      * The state of the function this process runs in, found through the environment Ember gives every function:
      * {@code AWS_LAMBDA_RUNTIME_API} (the address), {@code EMBER_STATE_TOKEN} (proof of the environment) and
      * {@code AWS_LAMBDA_FUNCTION_NAME} (its own namespace). It may use its own namespace and those granted to it;
-     * others answer {@link AccessDeniedException}. The same instance every call.
+     * others answer {@link AccessDeniedException}. The same instance every call; up to 12 requests at once, more
+     * wait for a connection (the environment's listener serves 16, the runtime's own among them).
      *
-     * @throws IllegalStateException outside an Ember function, naming the missing variable
+     * <p>Outside an Ember function the calls of the client throw {@link IllegalStateException}, naming the missing
+     * variable; this method does not, so that a static field holding it also initialises in a JDK AOT cache's
+     * training run or a unit test.
      */
     static State fromEnvironment() {
         return StateClient.shared();
     }
 
     /**
-     * As {@link #fromEnvironment()}, from the given variables (for tests, or a process that was handed them).
-     *
-     * @throws IllegalStateException if a variable is missing or {@code AWS_LAMBDA_RUNTIME_API} is no host:port
+     * As {@link #fromEnvironment()}, from the given variables (for tests, or a process that was handed them). A
+     * variable missing, or an {@code AWS_LAMBDA_RUNTIME_API} that is no host:port, fails the client's first call with
+     * an {@link IllegalStateException} saying so.
      */
     static State fromEnvironment(Map<String, String> environment) {
         return StateClient.fromEnvironment(environment);

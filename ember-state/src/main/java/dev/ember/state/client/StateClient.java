@@ -22,21 +22,35 @@ final class StateClient implements State {
     static final String PREFIX = "/ember/v1/state";
     static final String TOKEN_HEADER = "X-Ember-State-Token";
     static final Duration READ_TIMEOUT = Duration.ofSeconds(30);
+    /** Of the 16 connections an environment's listener serves at once, what the client takes: the rest is the runtime's. */
+    static final int ENVIRONMENT_CONNECTIONS = 12;
+    static final int CONTROL_PLANE_CONNECTIONS = 64;
     private static final Pattern NAMESPACE = Pattern.compile("[A-Za-z0-9_.-]{1,140}");
     private static final char[] HEX = "0123456789ABCDEF".toCharArray();
 
     private static volatile StateClient shared;
 
-    private final HttpTransport http;
+    /** Null when the client could not be made, as {@link #problem} says. */
+    private final HttpTransport transport;
+    private final String problem;
     /** The path prefix of every request, e.g. {@code /ember/v1/state}. */
     private final String base;
     /** The function's own namespace, or null on the control plane. */
     private final String own;
 
-    private StateClient(HttpTransport http, String base, String own) {
-        this.http = http;
+    private StateClient(HttpTransport transport, String problem, String base, String own) {
+        this.transport = transport;
+        this.problem = problem;
         this.base = base;
         this.own = own;
+    }
+
+    /** The transport. @throws IllegalStateException when the environment did not give one */
+    private HttpTransport http() {
+        if (transport == null) {
+            throw new IllegalStateException(problem);
+        }
+        return transport;
     }
 
     /** The process's client from {@link System#getenv()}, made on first use. */
@@ -54,38 +68,46 @@ final class StateClient implements State {
         return client;
     }
 
+    /**
+     * A client from the environment's variables. Missing or malformed ones fail the first call that needs them, not
+     * this one: a handler's static initialiser then also runs where there is no state API (a JDK AOT cache's training
+     * run, a unit test), as long as it does not use it there.
+     */
     static StateClient fromEnvironment(Map<String, String> environment) {
-        String api = required(environment, "AWS_LAMBDA_RUNTIME_API");
-        String token = required(environment, "EMBER_STATE_TOKEN");
-        String function = required(environment, "AWS_LAMBDA_FUNCTION_NAME");
-        int colon = api.lastIndexOf(':');
-        int port = -1;
-        if (colon > 0) {
-            try {
-                port = Integer.parseInt(api.substring(colon + 1));
-            } catch (NumberFormatException e) {
-                port = -1;
+        String problem = null;
+        HttpTransport http = null;
+        String function = environment.get("AWS_LAMBDA_FUNCTION_NAME");
+        for (String name : List.of("AWS_LAMBDA_RUNTIME_API", "EMBER_STATE_TOKEN", "AWS_LAMBDA_FUNCTION_NAME")) {
+            String value = environment.get(name);
+            if (problem == null && (value == null || value.isBlank())) {
+                problem = name + " is not set: State.fromEnvironment() works inside an Ember function, where Ember "
+                        + "sets AWS_LAMBDA_RUNTIME_API, EMBER_STATE_TOKEN and AWS_LAMBDA_FUNCTION_NAME; from outside "
+                        + "use State.connect(URI) with the server's address";
             }
         }
-        if (port <= 0 || port > 65535) {
-            throw new IllegalStateException("AWS_LAMBDA_RUNTIME_API must be host:port, was '" + api + "'");
+        if (problem == null) {
+            String api = environment.get("AWS_LAMBDA_RUNTIME_API").strip();
+            int colon = api.lastIndexOf(':');
+            int port = -1;
+            if (colon > 0) {
+                try {
+                    port = Integer.parseInt(api.substring(colon + 1));
+                } catch (NumberFormatException e) {
+                    port = -1;
+                }
+            }
+            if (port <= 0 || port > 65535) {
+                problem = "AWS_LAMBDA_RUNTIME_API must be host:port, was '" + api + "'";
+            } else {
+                String host = api.substring(0, colon);
+                if (host.startsWith("[") && host.endsWith("]")) {
+                    host = host.substring(1, host.length() - 1);
+                }
+                http = new HttpTransport("http", host, port, READ_TIMEOUT, ENVIRONMENT_CONNECTIONS, TOKEN_HEADER,
+                        environment.get("EMBER_STATE_TOKEN").strip());
+            }
         }
-        String host = api.substring(0, colon);
-        if (host.startsWith("[") && host.endsWith("]")) {
-            host = host.substring(1, host.length() - 1);
-        }
-        return new StateClient(new HttpTransport("http", host, port, READ_TIMEOUT, TOKEN_HEADER, token), PREFIX,
-                function);
-    }
-
-    private static String required(Map<String, String> environment, String name) {
-        String value = environment.get(name);
-        if (value == null || value.isBlank()) {
-            throw new IllegalStateException(name + " is not set: State.fromEnvironment() works inside an Ember "
-                    + "function, where Ember sets AWS_LAMBDA_RUNTIME_API, EMBER_STATE_TOKEN and "
-                    + "AWS_LAMBDA_FUNCTION_NAME; from outside use State.connect(URI) with the server's address");
-        }
-        return value.strip();
+        return new StateClient(http, problem, PREFIX, problem == null ? function.strip() : null);
     }
 
     static StateClient connect(URI endpoint) {
@@ -102,7 +124,7 @@ final class StateClient implements State {
             host = host.substring(1, host.length() - 1);
         }
         return new StateClient(new HttpTransport(scheme.toLowerCase(java.util.Locale.ROOT), host, port,
-                READ_TIMEOUT), path.isEmpty() ? PREFIX : path, null);
+                READ_TIMEOUT, CONTROL_PLANE_CONNECTIONS), null, path.isEmpty() ? PREFIX : path, null);
     }
 
     @Override
@@ -117,6 +139,9 @@ final class StateClient implements State {
 
     @Override
     public Namespace own() {
+        if (problem != null) {
+            throw new IllegalStateException(problem);
+        }
         if (own == null) {
             throw new IllegalStateException("this client is connected to the control plane and belongs to no "
                     + "function; name the namespace with namespace(name)");
@@ -131,7 +156,7 @@ final class StateClient implements State {
 
     @Override
     public List<NamespaceInfo> namespaces() {
-        Map<?, ?> answer = object(ok(http.send("GET", base + "/namespaces", null, true), 200), "namespaces");
+        Map<?, ?> answer = object(ok(http().send("GET", base + "/namespaces", null, true), 200), "namespaces");
         List<NamespaceInfo> namespaces = new ArrayList<>();
         for (Object item : items(answer.get("namespaces"))) {
             Map<?, ?> namespace = (Map<?, ?>) item;
@@ -147,12 +172,14 @@ final class StateClient implements State {
 
     @Override
     public void close() {
-        http.close();
+        if (transport != null) {
+            transport.close();
+        }
     }
 
     @Override
     public String toString() {
-        return "State[" + http.origin() + base + (own == null ? "" : ", function " + own) + "]";
+        return "State[" + (transport == null ? "unavailable" : transport.origin()) + base + (own == null ? "" : ", function " + own) + "]";
     }
 
     /** {@code POST /transaction}. */
@@ -162,7 +189,7 @@ final class StateClient implements State {
             body.append(i == 0 ? "" : ",").append(operations.get(i).json());
         }
         body.append("]}");
-        HttpTransport.Response response = http.send("POST", base + "/transaction", utf8(body), false);
+        HttpTransport.Response response = http().send("POST", base + "/transaction", utf8(body), false);
         if (response.status() == 412) {
             Map<?, ?> error = errorBody(response);
             if ("TransactionConflict".equals(error.get("errorType"))) {
@@ -210,7 +237,7 @@ final class StateClient implements State {
         @Override
         public Optional<Entry> get(String key) {
             checkKey(key);
-            HttpTransport.Response response = http.send("GET", keys + encode(key), null, true);
+            HttpTransport.Response response = http().send("GET", keys + encode(key), null, true);
             if (response.status() == 404 && "KeyNotFound".equals(errorBody(response).get("errorType"))) {
                 return Optional.empty();
             }
@@ -247,7 +274,7 @@ final class StateClient implements State {
                 headers.add("X-Ember-Ttl-Seconds");
                 headers.add(Long.toString(how.ttlOrNull().toSeconds()));
             }
-            HttpTransport.Response response = http.send("PUT", keys + encode(key), body, how.expected() < 0,
+            HttpTransport.Response response = http().send("PUT", keys + encode(key), body, how.expected() < 0,
                     headers.toArray(String[]::new));
             return version(object(ok(response, 200), "put"));
         }
@@ -255,7 +282,7 @@ final class StateClient implements State {
         @Override
         public void delete(String key) {
             checkKey(key);
-            ok(http.send("DELETE", keys + encode(key), null, true), 204);
+            ok(http().send("DELETE", keys + encode(key), null, true), 204);
         }
 
         @Override
@@ -264,7 +291,7 @@ final class StateClient implements State {
             if (version <= 0) {
                 throw new IllegalArgumentException("a version is a positive integer, was " + version);
             }
-            ok(http.send("DELETE", keys + encode(key), null, false, "If-Match", "\"" + version + "\""), 204);
+            ok(http().send("DELETE", keys + encode(key), null, false, "If-Match", "\"" + version + "\""), 204);
         }
 
         @Override
@@ -284,7 +311,7 @@ final class StateClient implements State {
 
         private long increment(String key, String body) {
             checkKey(key);
-            HttpTransport.Response response = http.send("POST", base + "/namespaces/" + encode(name) + "/increment/"
+            HttpTransport.Response response = http().send("POST", base + "/namespaces/" + encode(name) + "/increment/"
                     + encode(key), utf8(body), false);
             return number(object(ok(response, 200), "increment").get("value"));
         }
@@ -303,7 +330,7 @@ final class StateClient implements State {
             if (startAfter != null) {
                 path.append("&startAfter=").append(encode(startAfter));
             }
-            HttpTransport.Response response = ok(http.send("GET", path.toString(), null, true), 200);
+            HttpTransport.Response response = ok(http().send("GET", path.toString(), null, true), 200);
             return page(response.body());
         }
 
@@ -349,7 +376,7 @@ final class StateClient implements State {
 
         @Override
         public List<String> grants() {
-            Map<?, ?> answer = object(ok(http.send("GET", grantsPath(), null, true), 200), "grants");
+            Map<?, ?> answer = object(ok(http().send("GET", grantsPath(), null, true), 200), "grants");
             List<String> functions = new ArrayList<>();
             for (Object function : items(answer.get("functions"))) {
                 functions.add((String) function);
@@ -359,12 +386,12 @@ final class StateClient implements State {
 
         @Override
         public void grant(String function) {
-            ok(http.send("PUT", grantsPath() + "/" + encode(checkFunction(function)), new byte[0], true), 200);
+            ok(http().send("PUT", grantsPath() + "/" + encode(checkFunction(function)), new byte[0], true), 200);
         }
 
         @Override
         public void revoke(String function) {
-            ok(http.send("DELETE", grantsPath() + "/" + encode(checkFunction(function)), null, true), 204);
+            ok(http().send("DELETE", grantsPath() + "/" + encode(checkFunction(function)), null, true), 204);
         }
 
         private String grantsPath() {

@@ -90,6 +90,21 @@ class EntryTest {
     }
 
     @Test
+    void aClientFromAnEnvironmentWithoutStateFailsOnFirstUseNotWhenMade() {
+        State outside = State.fromEnvironment(java.util.Map.of("AWS_LAMBDA_RUNTIME_API", "127.0.0.1:9001",
+                "AWS_LAMBDA_FUNCTION_NAME", "fn"));
+        assertThatThrownBy(() -> outside.namespace("fn").get("k")).isInstanceOf(IllegalStateException.class)
+                .hasMessageStartingWith("EMBER_STATE_TOKEN is not set: ");
+        assertThatThrownBy(outside::own).hasMessageStartingWith("EMBER_STATE_TOKEN is not set: ");
+        State badAddress = State.fromEnvironment(java.util.Map.of("AWS_LAMBDA_RUNTIME_API", "nowhere",
+                "AWS_LAMBDA_FUNCTION_NAME", "fn", "EMBER_STATE_TOKEN", "t"));
+        assertThatThrownBy(() -> badAddress.namespace("fn").delete("k"))
+                .hasMessage("AWS_LAMBDA_RUNTIME_API must be host:port, was 'nowhere'");
+        assertThat(State.fromEnvironment(java.util.Map.of("AWS_LAMBDA_RUNTIME_API", "127.0.0.1:9001",
+                "AWS_LAMBDA_FUNCTION_NAME", "fn", "EMBER_STATE_TOKEN", "t")).own().name()).isEqualTo("fn");
+    }
+
+    @Test
     void putOptionsAreCheckedWhenMade() {
         assertThat(Put.always().expected()).isEqualTo(-1);
         assertThat(Put.ifAbsent().ttl(Duration.ofMinutes(1))).hasToString("Put[if absent with a TTL of 60 s]");
