@@ -35,7 +35,8 @@ import java.util.zip.ZipOutputStream;
  * {@code reads} (the same read with the ember-state client, at several thread counts),
  * {@code readsJdkHttpClient} (the same GET with {@code java.net.http.HttpClient}, why the client uses plain sockets),
  * {@code writes} (unconditional puts, each committed and fsync'd before its answer: one writer, then many, where
- * group commit shares fsyncs) and {@code increments} (8 environments of one function incrementing one counter at
+ * group commit shares fsyncs), {@code incrementsOneEnvironment} (one counter, one writer and many) and
+ * {@code increments} (8 environments of one function incrementing one counter at
  * once; the total is checked to be exact).
  */
 public final class StateBenchmark {
@@ -74,7 +75,7 @@ public final class StateBenchmark {
     /**
      * The contended increments.
      *
-     * @param expected increments the environments reported as acknowledged
+     * @param expected increments the environments reported as acknowledged, warm-up included
      * @param counted  the counter's value afterwards, read over the control plane
      */
     public record Contended(Series series, long expected, long counted) {
@@ -114,18 +115,25 @@ public final class StateBenchmark {
 
             Map<String, List<Series>> series = new LinkedHashMap<>();
             series.put("baselineEcho", List.of(measure(endpoint, "baselineEcho", "echo", 1)));
-            series.put("readsRawSocket", List.of(measure(endpoint, "readsRawSocket", "readRawSocket", 1)));
             List<Series> reads = new ArrayList<>();
             for (int threads : readThreads) {
                 reads.add(measure(endpoint, "reads", "read", threads));
             }
             series.put("reads", reads);
+            // After the client's reads, so that the server's read path is as warm for it as for them.
+            series.put("readsRawSocket", List.of(measure(endpoint, "readsRawSocket", "readRawSocket", 1)));
             series.put("readsJdkHttpClient", List.of(measure(endpoint, "readsJdkHttpClient", "readJdkHttpClient", 1)));
             List<Series> writes = new ArrayList<>();
             for (int threads : writeThreads) {
                 writes.add(measure(endpoint, "writes", "write", threads));
             }
             series.put("writes", writes);
+            // One counter from one environment: how same-key increments fare without eight environments around.
+            List<Series> increments = new ArrayList<>();
+            for (int threads : List.of(1, writeThreads.getLast())) {
+                increments.add(measure(endpoint, "incrementsOneEnvironment", "increment", threads));
+            }
+            series.put("incrementsOneEnvironment", increments);
             return new Result(sandbox, series, contended(endpoint, control));
         } finally {
             BenchFunctions.deleteTree(dataDir);
@@ -166,16 +174,18 @@ public final class StateBenchmark {
         try (var callers = Executors.newVirtualThreadPerTaskExecutor()) {
             for (int i = 0; i < environments; i++) {
                 runs.add(callers.submit(() -> invoke(endpoint, COUNTER, Map.of("mode", "increment", "threads", 1,
-                        "warmUpMs", 0, "measureMs", measureMs, "startAtMs", startAt, "samples", true))));
+                        "warmUpMs", warmUpMs, "measureMs", measureMs, "startAtMs", startAt, "samples", true))));
             }
         }
         long ops = 0;
         long errors = 0;
+        long acknowledged = 0;
         List<Long> latencies = new ArrayList<>();
         for (Future<JsonNode> run : runs) {
             JsonNode answer = run.get();
             ops += answer.path("ops").asLong();
             errors += answer.path("errors").asLong();
+            acknowledged += answer.path("completed").asLong();
             answer.path("latenciesMicros").forEach(n -> latencies.add(n.asLong()));
         }
         long[] sorted = latencies.stream().mapToLong(Long::longValue).sorted().toArray();
@@ -183,7 +193,7 @@ public final class StateBenchmark {
         // Errors are increments whose answer never came: they may have been applied, so they are not "lost".
         var series = new Series("increments", environments, ops, errors, measureMs / 1000.0,
                 percentile(sorted, 50), percentile(sorted, 99));
-        return new Contended(series, ops, counted);
+        return new Contended(series, acknowledged, counted);
     }
 
     private static double percentile(long[] sorted, double p) {
