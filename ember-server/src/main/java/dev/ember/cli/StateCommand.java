@@ -15,6 +15,7 @@ import dev.ember.state.client.StateException;
 import dev.ember.state.client.StateUnavailableException;
 import java.io.IOException;
 import java.net.ConnectException;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -54,13 +55,13 @@ final class StateCommand extends CommandGroup {
 
         @Override
         public final Integer call() {
-            String endpoint = endpointUri().toString();
-            try (State state = State.connect(endpointUri())) {
+            URI endpoint = endpointUri();
+            try (State state = State.connect(endpoint)) {
                 return run(state);
             } catch (StateUnavailableException e) {
                 for (Throwable t = e; t != null; t = t.getCause()) {
                     if (t instanceof ConnectException) {
-                        throw CliException.noServer(endpoint);
+                        throw CliException.noServer(endpoint.toString());
                     }
                 }
                 throw new CliException(e.getMessage(), e);

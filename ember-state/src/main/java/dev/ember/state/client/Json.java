@@ -26,6 +26,9 @@ import java.util.Optional;
  * (empty is {@code null}), enum (its name), record (an object of its components) and {@link JsonText} (written as
  * it is). Output is compact; {@code "}, {@code \}, control characters and unpaired surrogates are escaped, every other
  * character is written as itself (UTF-8 on the wire).
+ *
+ * <p>One file past the usual length on purpose: the reader and the writer are the two directions of one format,
+ * tested together in {@code JsonTest}.
  */
 final class Json {
     /** Deeper documents are refused, so that a hostile one cannot overflow the stack of either side. */

@@ -125,7 +125,7 @@ public final class Transaction {
 
     private Transaction add(Namespace namespace, String op, String key, String fields, String condition) {
         Objects.requireNonNull(namespace, "namespace");
-        StateClient.checkKey(key);
+        StateWire.checkKey(key);
         if (committed) {
             throw new IllegalStateException("this transaction was committed already; start another");
         }
