@@ -113,7 +113,12 @@ final class StateHttp {
         }
         int slash = rest.indexOf('/', "/namespaces/".length());
         if (slash < 0) {
-            throw unknown(request);
+            String namespace = namespace(rest.substring("/namespaces/".length()));
+            requireMethod(request, "DELETE");
+            requireOperator(caller);
+            noBody(request);
+            store.deleteNamespace(namespace);
+            return new Response(204, List.of(), EMPTY);
         }
         String namespace = namespace(rest.substring("/namespaces/".length(), slash));
         String tail = rest.substring(slash);
