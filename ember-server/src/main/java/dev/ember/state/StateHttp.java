@@ -1,38 +1,43 @@
 package dev.ember.state;
 
-/*
- * Longer than most classes here on purpose: it is the state API's wire format in one place (paths, parameters,
- * headers, bodies, errors), shared by the Runtime API listeners and the control plane, so that both servers speak
- * exactly the same API. The store and the access rules live elsewhere.
- */
-
+import static dev.ember.state.StateInput.condition;
+import static dev.ember.state.StateInput.decode;
+import static dev.ember.state.StateInput.integerField;
+import static dev.ember.state.StateInput.isBlank;
+import static dev.ember.state.StateInput.key;
+import static dev.ember.state.StateInput.limit;
+import static dev.ember.state.StateInput.namespace;
+import static dev.ember.state.StateInput.object;
+import static dev.ember.state.StateInput.operation;
+import static dev.ember.state.StateInput.query;
+import static dev.ember.state.StateInput.shown;
+import static dev.ember.state.StateInput.ttl;
+import static dev.ember.state.StateInput.ttlField;
+import static dev.ember.state.StateInput.value;
+import static dev.ember.state.StateInput.valueTooLarge;
 import static java.nio.charset.StandardCharsets.UTF_8;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.ember.runtimeapi.RuntimeApiExtension.Request;
 import dev.ember.runtimeapi.RuntimeApiExtension.Response;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.regex.Pattern;
+import java.util.TreeSet;
 
 /**
- * The state API's requests and answers (docs/state-api.md), for one kind of caller: a function (through its
- * environment's Runtime API, limited to its namespaces) or the operator (the control plane, everything).
+ * The state API's routes and answers (docs/state-api.md), shared by the Runtime API listeners and the control plane
+ * so that both speak exactly the same API, for one kind of caller: a function (through its environment's Runtime
+ * API, limited to its namespaces) or the operator (the control plane, everything). What requests carry is read and
+ * checked by {@link StateInput}; the keys are {@link StateStore}'s; who may use what is {@link Grants}'.
  */
 final class StateHttp {
     static final String PREFIX = "/ember/v1/state";
@@ -44,9 +49,7 @@ final class StateHttp {
     static final long MAX_TTL_SECONDS = 365L * 24 * 3600;
     static final int DEFAULT_LIMIT = 100;
     static final int MAX_LIMIT = 1000;
-    private static final Pattern NAMESPACE = Pattern.compile("[A-Za-z0-9_.-]{1,140}");
-    private static final ObjectMapper MAPPER = new ObjectMapper();
-    private static final JsonFactory JSON = MAPPER.getFactory();
+    private static final JsonFactory JSON = StateInput.JSON;
     private static final byte[] EMPTY = new byte[0];
 
     /** Who is asking. */
@@ -113,7 +116,12 @@ final class StateHttp {
         }
         int slash = rest.indexOf('/', "/namespaces/".length());
         if (slash < 0) {
-            throw unknown(request);
+            String namespace = namespace(rest.substring("/namespaces/".length()));
+            requireMethod(request, "DELETE");
+            requireOperator(caller);
+            noBody(request);
+            store.deleteNamespace(namespace);
+            return new Response(204, List.of(), EMPTY);
         }
         String namespace = namespace(rest.substring("/namespaces/".length(), slash));
         String tail = rest.substring(slash);
@@ -299,55 +307,6 @@ final class StateHttp {
         };
     }
 
-    private static Operation operation(JsonNode node, int index) {
-        String what = "operation " + index;
-        if (node == null || !node.isObject()) {
-            throw StateError.invalid("InvalidTransaction", "%s is not an object", what);
-        }
-        String op = textField(node, "op", what);
-        String namespace = namespace(textField(node, "namespace", what));
-        String key = keyField(textField(node, "key", what), what);
-        Set<String> allowed = switch (op) {
-            case "check" -> Set.of("op", "namespace", "key", "version");
-            case "put" -> Set.of("op", "namespace", "key", "value", "ttlSeconds", "ifVersion");
-            case "delete" -> Set.of("op", "namespace", "key", "ifVersion");
-            case "increment" -> Set.of("op", "namespace", "key", "delta", "ttlSeconds");
-            default -> throw StateError.invalid("InvalidTransaction", "%s: op %s is not one of check, put, delete,"
-                    + " increment", what, shown(op));
-        };
-        for (Iterator<String> names = node.fieldNames(); names.hasNext(); ) {
-            String name = names.next();
-            if (!allowed.contains(name)) {
-                throw StateError.invalid("InvalidTransaction", "%s: a %s takes %s, not %s", what, op,
-                        String.join(", ", allowed), shown(name));
-            }
-        }
-        return switch (op) {
-            case "check" -> {
-                if (!node.has("version")) {
-                    throw StateError.invalid("InvalidTransaction", "%s: a check needs a version (0: absent)", what);
-                }
-                yield new Operation.Check(namespace, key, versionField(node, "version", what));
-            }
-            case "put" -> {
-                JsonNode value = node.get("value");
-                if (value == null) {
-                    throw StateError.invalid("InvalidTransaction", "%s: a put needs a value", what);
-                }
-                String json = value.toString();
-                if (json.getBytes(UTF_8).length > MAX_VALUE_BYTES) {
-                    throw valueTooLarge(json.getBytes(UTF_8).length);
-                }
-                yield new Operation.Put(namespace, key, json, ttlField(node, what),
-                        node.has("ifVersion") ? versionField(node, "ifVersion", what) : null);
-            }
-            case "delete" -> new Operation.Delete(namespace, key,
-                    node.has("ifVersion") ? versionField(node, "ifVersion", what) : null);
-            default -> new Operation.Increment(namespace, key,
-                    node.has("delta") ? integerField(node, "delta", what) : 1, ttlField(node, what));
-        };
-    }
-
     private Response grants(Request request, String namespace, String tail) {
         noBody(request);
         if (tail.equals("/grants")) {
@@ -380,15 +339,15 @@ final class StateHttp {
     }
 
     private Response namespaces() {
-        List<StateStore.Usage> usage = store.usage();
+        Map<String, StateStore.Usage> usage = new java.util.HashMap<>();
+        store.usage().forEach(u -> usage.put(u.namespace(), u));
         Map<String, Set<String>> granted = grants.all();
-        Set<String> names = new java.util.TreeSet<>(granted.keySet());
-        usage.forEach(u -> names.add(u.namespace()));
+        Set<String> names = new TreeSet<>(granted.keySet());
+        names.addAll(usage.keySet());
         return json(200, List.of(), g -> {
             g.writeArrayFieldStart("namespaces");
             for (String name : names) {
-                StateStore.Usage used = usage.stream().filter(u -> u.namespace().equals(name)).findFirst()
-                        .orElse(new StateStore.Usage(name, 0, 0));
+                StateStore.Usage used = usage.getOrDefault(name, new StateStore.Usage(name, 0, 0));
                 g.writeStartObject();
                 g.writeStringField("name", name);
                 g.writeNumberField("keys", used.keys());
@@ -444,249 +403,8 @@ final class StateHttp {
         return new StateError(413, "RequestTooLarge", "The body of %s must be at most %d bytes", what, limit);
     }
 
-    private static StateError valueTooLarge(long size) {
-        return new StateError(413, "ValueTooLarge", "A value is at most %d bytes; this one is %d", MAX_VALUE_BYTES,
-                size);
-    }
-
-    static String namespace(String raw) {
-        String namespace = decode(raw, "namespace");
-        if (!NAMESPACE.matcher(namespace).matches()) {
-            throw StateError.invalid("InvalidNamespace", "Namespace %s is not 1 to 140 of A-Z, a-z, 0-9, _ . -",
-                    shown(namespace));
-        }
-        return namespace;
-    }
-
-    private static String key(String raw) {
-        return keyField(decode(raw, "key"), "the path");
-    }
-
-    private static String keyField(String key, String where) {
-        if (key.isEmpty()) {
-            throw StateError.invalid("InvalidKey", "The key in %s is empty: a key is 1 to %d bytes of UTF-8", where,
-                    MAX_KEY_BYTES);
-        }
-        int bytes = utf8Length(key);
-        if (bytes > MAX_KEY_BYTES) {
-            throw StateError.invalid("KeyTooLong", "The key in %s is %d bytes of UTF-8; at most %d", where, bytes,
-                    MAX_KEY_BYTES);
-        }
-        return key;
-    }
-
-    /** The length of {@code s} in UTF-8; a lone surrogate (which a JSON escape can make) is no key. */
-    private static int utf8Length(String s) {
-        int bytes = 0;
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            if (Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))) {
-                bytes += 4;
-                i++;
-            } else if (Character.isSurrogate(c)) {
-                throw StateError.invalid("InvalidKey", "A key must be valid Unicode: it has a lone surrogate");
-            } else {
-                bytes += c < 0x80 ? 1 : c < 0x800 ? 2 : 3;
-            }
-        }
-        return bytes;
-    }
-
-    /**
-     * Percent-decodes a path segment (or query value, where {@code +} is a space) into UTF-8, strictly: a malformed
-     * escape or invalid UTF-8 is refused, never replaced (two spellings of one key would be two keys).
-     */
-    static String decode(String raw, String what) {
-        return decode(raw, what, false);
-    }
-
-    private static String decode(String raw, String what, boolean query) {
-        if (raw.indexOf('%') < 0 && !(query && raw.indexOf('+') >= 0)) {
-            return raw; // ASCII already: the request target is visible ASCII
-        }
-        byte[] bytes = new byte[raw.length()];
-        int n = 0;
-        for (int i = 0; i < raw.length(); i++) {
-            char c = raw.charAt(i);
-            if (c == '%') {
-                int hi = i + 2 < raw.length() ? Character.digit(raw.charAt(i + 1), 16) : -1;
-                int lo = hi >= 0 ? Character.digit(raw.charAt(i + 2), 16) : -1;
-                if (lo < 0) {
-                    throw StateError.badRequest("The %s has a malformed percent-escape at character %d", what, i);
-                }
-                bytes[n++] = (byte) (hi << 4 | lo);
-                i += 2;
-            } else {
-                bytes[n++] = (byte) (query && c == '+' ? ' ' : c);
-            }
-        }
-        try {
-            return UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(bytes, 0, n)).toString();
-        } catch (CharacterCodingException e) {
-            throw StateError.badRequest("The %s is not valid UTF-8 once percent-decoded", what);
-        }
-    }
-
-    private static List<Map.Entry<String, String>> query(String query) {
-        List<Map.Entry<String, String>> parameters = new ArrayList<>();
-        if (query.isEmpty()) {
-            return parameters;
-        }
-        for (String pair : query.split("&", -1)) {
-            if (pair.isEmpty()) {
-                continue;
-            }
-            int equals = pair.indexOf('=');
-            String name = decode(equals < 0 ? pair : pair.substring(0, equals), "query", true);
-            String value = equals < 0 ? "" : decode(pair.substring(equals + 1), "query", true);
-            parameters.add(Map.entry(name, value));
-        }
-        return parameters;
-    }
-
-    private static int limit(String value) {
-        try {
-            int limit = Integer.parseInt(value);
-            if (limit >= 1 && limit <= MAX_LIMIT) {
-                return limit;
-            }
-        } catch (NumberFormatException e) {
-            // refused below
-        }
-        throw StateError.badRequest("limit must be 1 to %d, not %s", MAX_LIMIT, shown(value));
-    }
-
-    /** {@code If-Match: "v"} (or {@code *}: the key exists) and {@code If-None-Match: *} (it does not). */
-    private static Long condition(Request request) {
-        String ifMatch = request.header("if-match");
-        String ifNoneMatch = request.header("if-none-match");
-        if (ifMatch != null && ifNoneMatch != null) {
-            throw StateError.badRequest("send If-Match or If-None-Match, not both");
-        }
-        if (ifNoneMatch != null) {
-            if (!ifNoneMatch.equals("*")) {
-                throw StateError.badRequest("If-None-Match takes only *: the key must not exist");
-            }
-            return Operation.ABSENT;
-        }
-        if (ifMatch == null) {
-            return null;
-        }
-        if (ifMatch.equals("*")) {
-            return Operation.PRESENT;
-        }
-        String digits = ifMatch.length() >= 2 && ifMatch.startsWith("\"") && ifMatch.endsWith("\"")
-                ? ifMatch.substring(1, ifMatch.length() - 1) : ifMatch;
-        try {
-            long version = Long.parseLong(digits);
-            if (version > 0) {
-                return version;
-            }
-        } catch (NumberFormatException e) {
-            // refused below
-        }
-        throw StateError.badRequest("If-Match takes a version as the ETag gave it (\"17\") or *, not %s",
-                shown(ifMatch));
-    }
-
-    private static Long ttl(String header) {
-        if (header == null) {
-            return null;
-        }
-        try {
-            return ttlSeconds(Long.parseLong(header.strip()), "X-Ember-Ttl-Seconds");
-        } catch (NumberFormatException e) {
-            throw StateError.badRequest("X-Ember-Ttl-Seconds must be whole seconds, 1 to %d", MAX_TTL_SECONDS);
-        }
-    }
-
-    private static Long ttlField(JsonNode node, String what) {
-        if (!node.has("ttlSeconds") || node.get("ttlSeconds").isNull()) {
-            return null;
-        }
-        return ttlSeconds(integerField(node, "ttlSeconds", what), what + ": ttlSeconds");
-    }
-
-    private static long ttlSeconds(long seconds, String what) {
-        if (seconds < 1 || seconds > MAX_TTL_SECONDS) {
-            throw StateError.badRequest("%s must be 1 to %d seconds, not %d", what, MAX_TTL_SECONDS, seconds);
-        }
-        return seconds;
-    }
-
-    private static long integerField(JsonNode node, String field, String what) {
-        JsonNode value = node.get(field);
-        if (value == null || !value.isIntegralNumber() || !value.canConvertToLong()) {
-            throw StateError.badRequest("%s: %s must be a 64-bit integer", what, field);
-        }
-        return value.asLong();
-    }
-
-    private static long versionField(JsonNode node, String field, String what) {
-        long version = integerField(node, field, what);
-        if (version < 0) {
-            throw StateError.badRequest("%s: %s must be a version (0: the key is absent)", what, field);
-        }
-        return version;
-    }
-
-    private static String textField(JsonNode node, String field, String what) {
-        JsonNode value = node.get(field);
-        if (value == null || !value.isTextual()) {
-            throw StateError.invalid("InvalidTransaction", "%s needs %s, a string", what, field);
-        }
-        return value.asText();
-    }
-
-    private static JsonNode object(byte[] body, String what) {
-        try {
-            JsonNode node = MAPPER.readTree(body);
-            if (node != null && node.isObject()) {
-                return node;
-            }
-        } catch (IOException e) {
-            // refused below
-        }
-        throw StateError.badRequest("The body of %s must be a JSON object", what);
-    }
-
-    /**
-     * The value as sent, once it is known to be exactly one JSON document: streamed, not built into a tree (it is up
-     * to 400 KB, on every put).
-     */
-    static String value(byte[] body) {
-        try (JsonParser parser = JSON.createParser(body)) {
-            JsonToken first = parser.nextToken();
-            if (first != null) {
-                parser.skipChildren();
-                if (parser.nextToken() == null) {
-                    return new String(body, UTF_8);
-                }
-            }
-        } catch (IOException e) {
-            // refused below
-        }
-        throw StateError.invalid("InvalidValue", "The value must be one JSON document (object, array, string,"
-                + " number, true, false or null)");
-    }
-
-    private static boolean isBlank(byte[] body) {
-        for (byte b : body) {
-            if (b != ' ' && b != '\t' && b != '\r' && b != '\n') {
-                return false;
-            }
-        }
-        return true;
-    }
-
     private static String etag(long version) {
         return "\"" + version + "\"";
-    }
-
-    /** A name or key from the request, quoted and cut for an error message. */
-    private static String shown(String text) {
-        return '"' + (text.length() > 100 ? text.substring(0, 100) + "..." : text) + '"';
     }
 
     @FunctionalInterface

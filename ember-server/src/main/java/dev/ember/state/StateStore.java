@@ -90,16 +90,20 @@ final class StateStore implements AutoCloseable {
     Page list(String namespace, String prefix, String startAfter, int limit) {
         long now = clock.millis();
         String upper = prefixEnd(prefix);
-        String from = startAfter != null && startAfter.compareTo(prefix) >= 0 ? startAfter : null;
+        // Both bounds, always: Java orders strings by UTF-16 units, the store by code points, so which of the two is
+        // the stricter is the store's to decide.
         String sql = "SELECT entry_key, value, version, expires_at FROM state_entries WHERE namespace = ?"
-                + (from != null ? " AND entry_key > ?" : " AND entry_key >= ?")
+                + " AND entry_key >= ?" + (startAfter != null ? " AND entry_key > ?" : "")
                 + (upper != null ? " AND entry_key < ?" : "")
                 + " AND (expires_at IS NULL OR expires_at > ?) ORDER BY entry_key LIMIT ?";
         return db.read(c -> {
             try (PreparedStatement select = c.prepareStatement(sql)) {
                 int i = 1;
                 select.setString(i++, namespace);
-                select.setString(i++, from != null ? from : prefix);
+                select.setString(i++, prefix);
+                if (startAfter != null) {
+                    select.setString(i++, startAfter);
+                }
                 if (upper != null) {
                     select.setString(i++, upper);
                 }
@@ -213,6 +217,16 @@ final class StateStore implements AutoCloseable {
             lastVersion.set(version);
         }
         return new Outcome.Applied(results);
+    }
+
+    /** Deletes every key of {@code namespace}, durably; its grants stay. */
+    int deleteNamespace(String namespace) {
+        return commits.commit(c -> {
+            try (var delete = c.prepareStatement("DELETE FROM state_entries WHERE namespace = ?")) {
+                delete.setString(1, namespace);
+                return delete.executeUpdate();
+            }
+        });
     }
 
     /** Namespaces that have live keys, by name, with their sizes (bytes: keys and values as UTF-8). */

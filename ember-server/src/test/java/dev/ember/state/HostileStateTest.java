@@ -70,7 +70,9 @@ class HostileStateTest {
                 .add("POST", "/transaction").with("body", Map.of("operations", List.of(
                         Map.of("op", "check", "namespace", "alice", "key", "secret", "version", 1))))
                 .add("GET", "/namespaces").add("GET", "/namespaces/alice/grants")
-                .add("PUT", "/namespaces/alice/grants/mallory");
+                .add("PUT", "/namespaces/alice/grants/mallory")
+                .add("DELETE", "/namespaces/alice")
+                .add("DELETE", "/namespaces/mallory");
         JsonNode results = mallory.run(attacks).get("results");
         for (JsonNode result : results) {
             assertDenied(result);

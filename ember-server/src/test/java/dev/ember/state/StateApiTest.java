@@ -131,6 +131,13 @@ class StateApiTest {
         } while (next != null);
         assertThat(pages).isEqualTo(3);
         assertThat(keys).hasSize(25).isSorted().first().isEqualTo("list/k00");
+        JsonNode before = body(fn.one("GET", "/namespaces/stateful/keys?prefix=list%2F&startAfter=lisa&limit=1",
+                null));
+        assertThat(before.get("items").get(0).get("key").asText()).as("startAfter before the prefix")
+                .isEqualTo("list/k00");
+        JsonNode after = body(fn.one("GET", "/namespaces/stateful/keys?prefix=list%2F&startAfter=list%2Fk24", null));
+        assertThat(after.get("items")).isEmpty();
+        assertThat(after.has("nextToken")).isFalse();
     }
 
     @Test
@@ -272,6 +279,11 @@ class StateApiTest {
         assertThat(body(fn.one("GET", "/namespaces/stateful/keys?prefix=dir%2F", null)).get("items").get(0)
                 .get("key").asText()).as("the control plane passes the path on undecoded").isEqualTo("dir/sub key");
         assertThat(control("GET", "/nothing-here", null).statusCode()).isEqualTo(404);
+
+        assertThat(control("PUT", "/namespaces/scratch/keys/one", "1").statusCode()).isEqualTo(200);
+        assertThat(control("PUT", "/namespaces/scratch/keys/two", "2").statusCode()).isEqualTo(200);
+        assertThat(control("DELETE", "/namespaces/scratch", null).statusCode()).isEqualTo(204);
+        assertThat(control("GET", "/namespaces/scratch/keys", null).body()).isEqualTo("{\"items\":[]}");
     }
 
     HttpResponse<String> control(String method, String path, String body) throws Exception {
