@@ -272,8 +272,8 @@ final class StateCommand extends CommandGroup {
     /** {@code ember state rm}. */
     @Command(name = "rm", mixinStandardHelpOptions = true,
             description = {"Deletes a key, or every key with a prefix (--prefix, or --all for the whole namespace).",
-                "Deleting a function leaves its namespace's data; ember state rm NAMESPACE --all deletes it. A "
-                        + "prefix is deleted key by key, not in one transaction."})
+                "Deleting a function leaves its namespace's data; ember state rm NAMESPACE --all deletes it at "
+                        + "once. A prefix is deleted key by key, not in one transaction."})
     static final class Remove extends StateClientCommand {
         @Parameters(index = "0", paramLabel = "NAMESPACE", description = "The namespace, e.g. a function's name.")
         String namespace;
@@ -317,17 +317,20 @@ final class StateCommand extends CommandGroup {
             if (ifVersion != null) {
                 throw new CliException("--if-version goes with a KEY, not with --prefix or --all");
             }
-            String from = all ? "" : prefix;
+            if (all) {
+                ns.deleteAll();
+                print("deleted every key of " + namespace + " (its grants stay)");
+                return 0;
+            }
             int deleted = 0;
             // Each page is read before any of it is deleted, and the next one starts after its last key.
-            for (Page page : ns.pages(from, Namespace.MAX_PAGE_SIZE)) {
+            for (Page page : ns.pages(prefix, Namespace.MAX_PAGE_SIZE)) {
                 for (Entry entry : page.entries()) {
                     ns.delete(entry.key());
                     deleted++;
                 }
             }
-            print("deleted " + Human.count(deleted, "key") + " of " + namespace
-                    + (all ? "" : " starting with '" + prefix + "'"));
+            print("deleted " + Human.count(deleted, "key") + " of " + namespace + " starting with '" + prefix + "'");
             return 0;
         }
     }

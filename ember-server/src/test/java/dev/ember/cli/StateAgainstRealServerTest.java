@@ -119,7 +119,7 @@ class StateAgainstRealServerTest {
         assertThat(ok("state", "rm", "app", "--prefix", "user/").out())
                 .isEqualTo("deleted 5 keys of app starting with 'user/'\n");
         ok("state", "put", "app", "a", "1");
-        assertThat(ok("state", "rm", "app", "--all").out()).isEqualTo("deleted 1 key of app\n");
+        assertThat(ok("state", "rm", "app", "--all").out()).isEqualTo("deleted every key of app (its grants stay)\n");
         assertThat(ok("state", "ls", "app").out()).isEqualTo("KEY  VERSION  EXPIRES  VALUE\n");
     }
 

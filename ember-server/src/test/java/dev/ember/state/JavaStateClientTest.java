@@ -216,6 +216,8 @@ class JavaStateClientTest {
         assertThat(second10.entries().getFirst().asLong()).isEqualTo(10);
         assertThat(second10.nextToken()).contains("list/t");
         assertThat(ops.pages("nothing/")).isEmpty();
+        ops.deleteAll();
+        assertThat(ops.pages("")).isEmpty();
     }
 
     @Test

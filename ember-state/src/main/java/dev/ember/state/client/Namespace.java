@@ -89,6 +89,14 @@ public interface Namespace {
     /** Every page of the keys that start with {@code prefix}, {@code pageSize} a page, fetched as iterated. */
     Iterable<Page> pages(String prefix, int pageSize);
 
+    /**
+     * Control plane only: deletes every key of the namespace at once (its grants stay). Deleting a function leaves
+     * its namespace's keys; this is how they go.
+     *
+     * @throws AccessDeniedException inside a function
+     */
+    void deleteAll();
+
     /** Control plane only: the functions this namespace is granted to (besides its own function). */
     List<String> grants();
 

@@ -388,6 +388,11 @@ final class StateClient implements State {
         }
 
         @Override
+        public void deleteAll() {
+            ok(http().send("DELETE", base + "/namespaces/" + encode(name), null, true), 204);
+        }
+
+        @Override
         public List<String> grants() {
             Map<?, ?> answer = object(ok(http().send("GET", grantsPath(), null, true), 200), "grants");
             List<String> functions = new ArrayList<>();
