@@ -67,8 +67,9 @@ public final class Entry {
      *
      * @throws IllegalStateException if the value does not fit the type, saying what it is
      */
+    @SuppressWarnings("unchecked") // convert answers an instance of type, or its wrapper for a primitive type
     public <T> T as(Class<T> type) {
-        return type.cast(Values.convert(value(), type, key));
+        return (T) Values.convert(value(), type, key);
     }
 
     /** The value as a string. @throws IllegalStateException if it is not a JSON string */

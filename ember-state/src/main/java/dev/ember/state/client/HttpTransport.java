@@ -122,7 +122,8 @@ final class HttpTransport implements AutoCloseable {
             if (connection != null) {
                 connection.close();
             }
-            if (reused && !answered && idempotent) {
+            // A kept-alive connection the server had closed fails at once; a slow server is not asked twice.
+            if (reused && !answered && idempotent && !(e instanceof SocketTimeoutException)) {
                 return retry(method, pathAndQuery, request);
             }
             throw unavailable(method, pathAndQuery, idempotent, answered, e);

@@ -35,6 +35,7 @@ class EntryTest {
         assertThat(entry("3").asDouble()).isEqualTo(3.0);
         assertThat(entry("true").asBoolean()).isTrue();
         assertThat(entry("12").as(Integer.class)).isEqualTo(12);
+        assertThat(entry("12").as(int.class)).isEqualTo(12);
         assertThat(entry("1e2").as(BigInteger.class)).isEqualTo(BigInteger.valueOf(100));
         assertThat(entry("0.1").as(BigDecimal.class)).isEqualTo(new BigDecimal(0.1));
         assertThat(entry("null").value()).isNull();
