@@ -294,13 +294,13 @@ public final class BenchCommand implements Runnable {
                     (long) (seconds * 1000), !plain).run();
             String text = json(result);
             if (!json) {
-                System.out.printf("%-20s %7s %10s %9s %9s %7s%n", "series", "threads", "ops/s", "p50 µs", "p99 µs",
+                System.out.printf("%-26s %7s %10s %9s %9s %7s%n", "series", "threads", "ops/s", "p50 µs", "p99 µs",
                         "errors");
                 result.series().forEach((name, levels) -> levels.forEach(s -> System.out.printf(
-                        "%-20s %7d %10.0f %9.1f %9.1f %7d%n", name, s.threads(), s.opsPerSecond(), s.p50Micros(),
+                        "%-26s %7d %10.0f %9.1f %9.1f %7d%n", name, s.threads(), s.opsPerSecond(), s.p50Micros(),
                         s.p99Micros(), s.errors())));
                 StateBenchmark.Series c = result.contended().series();
-                System.out.printf("%-20s %7s %10.0f %9.1f %9.1f %7d%n", "increments", c.threads() + " envs",
+                System.out.printf("%-26s %7s %10.0f %9.1f %9.1f %7d%n", "increments", c.threads() + " envs",
                         c.opsPerSecond(), c.p50Micros(), c.p99Micros(), c.errors());
                 System.out.printf("%ncontended counter: %d increments acknowledged, counter reads %d: %s%n%n",
                         result.contended().expected(), result.contended().counted(),
