@@ -76,8 +76,10 @@ final class StateWire {
         }
         Map<?, ?> error = errorBody(response);
         String type = error.get("errorType") instanceof String t && !t.isBlank() ? t : "HTTP " + response.status();
+        // A JSON error without a message, or no body, says its status; a body of another kind is the message itself.
         String message = error.get("errorMessage") instanceof String m && !m.isBlank() ? m
-                : response.body().isBlank() ? "the state API answered with status " + response.status()
+                : !error.isEmpty() || response.body().isBlank()
+                ? "the state API answered with status " + response.status()
                 : response.body().strip();
         throw StateException.of(response.status(), type, message);
     }
