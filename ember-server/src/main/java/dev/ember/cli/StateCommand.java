@@ -135,6 +135,9 @@ final class StateCommand extends CommandGroup {
 
             @Option(names = "--if-absent", description = "Write only if the key is absent: create, never replace.")
             boolean ifAbsent;
+
+            @Option(names = "--if-present", description = "Write only if the key exists: replace, never create.")
+            boolean ifPresent;
         }
 
         @Option(names = "--ttl", paramLabel = "DURATION", converter = Lookback.class,
@@ -151,6 +154,7 @@ final class StateCommand extends CommandGroup {
             JsonText json = parse(readValue());
             Put how = condition == null ? Put.always()
                     : condition.ifAbsent ? Put.ifAbsent()
+                    : condition.ifPresent ? Put.ifPresent()
                     : ifVersion(condition.ifVersion);
             if (ttl != null) {
                 try {

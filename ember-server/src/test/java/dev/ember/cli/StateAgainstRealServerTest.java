@@ -74,6 +74,9 @@ class StateAgainstRealServerTest {
         assertThat(ember("state", "put", "shop", "cart/42", "1", "--if-absent").err())
                 .startsWith("ember: PreconditionFailed: ");
         ok("state", "put", "shop", "new", "1", "--if-absent");
+        ok("state", "put", "shop", "new", "2", "--if-present");
+        assertThat(ember("state", "put", "shop", "nothing", "1", "--if-present").err())
+                .startsWith("ember: PreconditionFailed: ");
 
         Path file = dir.resolve("value.json");
         Files.writeString(file, "{\n  \"from\": \"file\"\n}\n");

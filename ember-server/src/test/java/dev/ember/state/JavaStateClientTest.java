@@ -190,7 +190,12 @@ class JavaStateClientTest {
                 .isInstanceOf(PreconditionFailedException.class)
                 .satisfies(e -> assertThat(((StateException) e).status()).isEqualTo(412));
         assertThatThrownBy(() -> ops.delete("config/é/../x", first)).isInstanceOf(PreconditionFailedException.class);
-        ops.delete("config/é/../x", second);
+        long third = ops.put("config/é/../x", "replaced", Put.ifPresent());
+        assertThatThrownBy(() -> ops.put("never-written", 1, Put.ifPresent()))
+                .isInstanceOf(PreconditionFailedException.class);
+        assertThat(ops.get("never-written")).isEmpty();
+        assertThatThrownBy(() -> ops.delete("config/é/../x", second)).isInstanceOf(PreconditionFailedException.class);
+        ops.delete("config/é/../x", third);
         assertThat(ops.get("config/é/../x")).isEmpty();
         ops.delete("config/é/../x"); // absent: fine
 

@@ -5,7 +5,8 @@ import java.util.Objects;
 
 /**
  * How a put goes: unconditionally ({@link #always()}), only over a given version ({@link #ifVersion}, optimistic
- * concurrency) or only where the key is absent ({@link #ifAbsent}), each optionally with a time to live.
+ * concurrency), only where the key is absent ({@link #ifAbsent}) or only where it exists ({@link #ifPresent}), each
+ * optionally with a time to live.
  *
  * <pre>{@code
  * Entry cart = carts.get("42").orElseThrow();
@@ -20,7 +21,10 @@ public final class Put {
     public static final Duration MAX_TTL = Duration.ofSeconds(31_536_000);
     private static final Put ALWAYS = new Put(-1, null);
 
-    /** -1: unconditional; 0: the key must be absent; n: the key must be at version n. */
+    /** The key must exist, at any version. */
+    static final long PRESENT = -2;
+
+    /** -1: unconditional; -2: the key must exist; 0: the key must be absent; n: the key must be at version n. */
     private final long expected;
     private final Duration ttl;
 
@@ -52,6 +56,11 @@ public final class Put {
         return new Put(0, null);
     }
 
+    /** Writes only if the key exists (and has not expired): replaces, never creates. Not in transactions. */
+    public static Put ifPresent() {
+        return new Put(PRESENT, null);
+    }
+
     /**
      * This put, with the key expiring {@code ttl} after the write: it reads as absent from then on.
      *
@@ -72,7 +81,7 @@ public final class Put {
         return ttl;
     }
 
-    /** The version the key must be at, 0 for "absent", -1 for no condition. */
+    /** The version the key must be at, 0 for "absent", {@link #PRESENT} for "present", -1 for no condition. */
     long expected() {
         return expected;
     }
@@ -84,7 +93,8 @@ public final class Put {
 
     /** For messages: {@code if at version 7}, {@code if absent}, or nothing. */
     String describe() {
-        String condition = expected < 0 ? "" : expected == 0 ? " if absent" : " if at version " + expected;
+        String condition = expected == PRESENT ? " if present" : expected < 0 ? "" : expected == 0 ? " if absent"
+                : " if at version " + expected;
         return ttl == null ? condition : condition + " with a TTL of " + ttl.toSeconds() + " s";
     }
 

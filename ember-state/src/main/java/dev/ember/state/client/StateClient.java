@@ -277,6 +277,9 @@ final class StateClient implements State {
             if (how.expected() > 0) {
                 headers.add("If-Match");
                 headers.add("\"" + how.expected() + "\"");
+            } else if (how.expected() == Put.PRESENT) {
+                headers.add("If-Match");
+                headers.add("*");
             } else if (how.expected() == 0) {
                 headers.add("If-None-Match");
                 headers.add("*");
@@ -285,7 +288,7 @@ final class StateClient implements State {
                 headers.add("X-Ember-Ttl-Seconds");
                 headers.add(Long.toString(how.ttlOrNull().toSeconds()));
             }
-            HttpTransport.Response response = http().send("PUT", keys + encode(key), body, how.expected() < 0,
+            HttpTransport.Response response = http().send("PUT", keys + encode(key), body, how.expected() == -1,
                     headers.toArray(String[]::new));
             return version(object(ok(response, 200), "put"));
         }

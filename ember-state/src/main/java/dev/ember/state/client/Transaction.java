@@ -68,6 +68,10 @@ public final class Transaction {
 
     /** Writes the key as {@code how} says; its condition failing fails the whole transaction. */
     public Transaction put(Namespace namespace, String key, Object value, Put how) {
+        if (how.expected() == Put.PRESENT) {
+            throw new IllegalArgumentException("a transaction's put takes Put.ifVersion or Put.ifAbsent, not "
+                    + "Put.ifPresent: check the key's version in the put instead");
+        }
         StringBuilder fields = new StringBuilder(",\"value\":");
         Json.write(value, fields);
         if (how.ttlOrNull() != null) {

@@ -110,6 +110,7 @@ class EntryTest {
         assertThat(Put.always().expected()).isEqualTo(-1);
         assertThat(Put.ifAbsent().ttl(Duration.ofMinutes(1))).hasToString("Put[if absent with a TTL of 60 s]");
         assertThat(Put.ifVersion(7)).hasToString("Put[if at version 7]").isEqualTo(Put.ifVersion(7));
+        assertThat(Put.ifPresent()).hasToString("Put[if present]");
         assertThatThrownBy(() -> Put.ifVersion(0)).hasMessageContaining("Put.ifAbsent()");
         assertThatThrownBy(() -> Put.always().ttl(Duration.ofMillis(1500)))
                 .hasMessage("a TTL is whole seconds from 1 to 31536000 (365 days), was PT1.5S");
