@@ -4,6 +4,7 @@ import dev.ember.bench.async.AsyncBenchmark;
 import dev.ember.bench.timers.TimerBenchmark;
 import dev.ember.bench.cold.ColdBenchmark;
 import dev.ember.bench.sandbox.SandboxBenchmark;
+import dev.ember.bench.state.StateBenchmark;
 import dev.ember.bench.warm.WarmBenchmark;
 import java.time.Duration;
 import java.util.List;
@@ -17,7 +18,7 @@ import picocli.CommandLine.Option;
 /** {@code ./ember bench ...}: benchmarks that print their results beside a baseline measured in the same run. */
 @Command(name = "ember bench", mixinStandardHelpOptions = true, subcommands = {BenchCommand.Warm.class,
         BenchCommand.Sandbox.class, BenchCommand.Cold.class, BenchCommand.Scale.class, BenchCommand.Async.class,
-        BenchCommand.Timers.class},
+        BenchCommand.Timers.class, BenchCommand.StateApi.class},
         description = "Benchmarks; each compares against a baseline measured in the same run.")
 public final class BenchCommand implements Runnable {
 
@@ -294,6 +295,74 @@ public final class BenchCommand implements Runnable {
             System.out.println("{\"benchmark\":\"timers\",\"periodMinutes\":" + periodMinutes + ",\"series\":["
                     + series.stream().map(TimerBenchmark.Series::json).collect(Collectors.joining(",")) + "]}");
             return 0;
+        }
+    }
+
+    /** {@code ./ember bench state}. */
+    @Command(name = "state", mixinStandardHelpOptions = true,
+            description = {"The state API from inside environments: single-key reads and writes (one writer and "
+                    + "many: group commit) and increments of one counter from 8 environments at once (the total "
+                    + "checked), beside raw loopback HTTP round trips from the same environment, in the same run.",
+                "Each series is a closed loop run by a java25 function with the ember-state client."})
+    static final class StateApi implements Callable<Integer> {
+        @Option(names = "--json", description = "Print JSON only.")
+        boolean json;
+
+        @Option(names = "--read-threads", split = ",", defaultValue = "1,4",
+                description = "Threads reading in one environment (default: ${DEFAULT-VALUE}).")
+        List<Integer> readThreads;
+
+        @Option(names = "--write-threads", split = ",", defaultValue = "1,4,12",
+                description = "Threads writing in one environment (default: ${DEFAULT-VALUE}).")
+        List<Integer> writeThreads;
+
+        @Option(names = "--environments", defaultValue = "8",
+                description = "Environments incrementing one counter at once (default: ${DEFAULT-VALUE}).")
+        int environments;
+
+        @Option(names = "--seconds", defaultValue = "3", description = "Measured seconds per series.")
+        double seconds;
+
+        @Option(names = "--plain", description = "Environments as plain processes instead of sandboxes.")
+        boolean plain;
+
+        @Override
+        public Integer call() throws Exception {
+            StateBenchmark.Result result = new StateBenchmark(readThreads, writeThreads, environments, 1000,
+                    (long) (seconds * 1000), !plain).run();
+            String text = json(result);
+            if (!json) {
+                System.out.printf("%-26s %7s %10s %9s %9s %7s%n", "series", "threads", "ops/s", "p50 µs", "p99 µs",
+                        "errors");
+                result.series().forEach((name, levels) -> levels.forEach(s -> System.out.printf(
+                        "%-26s %7d %10.0f %9.1f %9.1f %7d%n", name, s.threads(), s.opsPerSecond(), s.p50Micros(),
+                        s.p99Micros(), s.errors())));
+                StateBenchmark.Series c = result.contended().series();
+                System.out.printf("%-26s %7s %10.0f %9.1f %9.1f %7d%n", "increments", c.threads() + " envs",
+                        c.opsPerSecond(), c.p50Micros(), c.p99Micros(), c.errors());
+                System.out.printf("%ncontended counter: %d increments acknowledged, counter reads %d: %s%n%n",
+                        result.contended().expected(), result.contended().counted(),
+                        result.contended().exact() ? "exact" : "MISMATCH");
+            }
+            System.out.println(text);
+            return result.contended().exact() ? 0 : 1;
+        }
+
+        static String json(StateBenchmark.Result result) {
+            String series = result.series().entrySet().stream()
+                    .map(e -> "\"" + e.getKey() + "\":[" + e.getValue().stream().map(StateBenchmark.Series::json)
+                            .collect(Collectors.joining(",")) + "]")
+                    .collect(Collectors.joining(","));
+            double baseline = result.series().get("baselineEcho").getFirst().p50Micros();
+            double raw = result.series().get("readsRawSocket").getFirst().p50Micros();
+            StateBenchmark.Series firstRead = result.series().get("reads").getFirst();
+            StateBenchmark.Contended contended = result.contended();
+            return "{\"benchmark\":\"state\",\"sandboxed\":" + result.sandboxed() + ",\"series\":{" + series
+                    + "},\"increments\":{\"environments\":" + contended.series().threads() + ",\"result\":"
+                    + contended.series().json() + ",\"acknowledged\":" + contended.expected() + ",\"counted\":"
+                    + contended.counted() + ",\"exact\":" + contended.exact() + "},"
+                    + "\"readP50RatioToBaselineEcho\":%.2f,\"readP50RatioToRawSocketRead\":%.2f}"
+                    .formatted(firstRead.p50Micros() / baseline, firstRead.p50Micros() / raw);
         }
     }
 }

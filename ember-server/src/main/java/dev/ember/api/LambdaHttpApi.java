@@ -9,6 +9,7 @@ import dev.ember.lambda.ErrorType;
 import dev.ember.lambda.LambdaException;
 import dev.ember.registry.FunctionRegistry;
 import dev.ember.schedule.Schedules;
+import dev.ember.state.FunctionState;
 import dev.ember.telemetry.FunctionLogs;
 import dev.ember.url.FunctionUrls;
 import io.helidon.http.Method;
@@ -34,7 +35,7 @@ public final class LambdaHttpApi {
     public static void register(HttpRouting.Builder routing, FunctionRegistry registry, Invoker invoker,
                                 ConcurrencyControls concurrency, ProvisionedConcurrency provisioned,
                                 AsyncInvocations async, FunctionUrls urls, Schedules schedules,
-                                FunctionLogs logs, Arns arns, InstantSource clock) {
+                                FunctionLogs logs, FunctionState state, Arns arns, InstantSource clock) {
         var functionUrls = new FunctionUrlServer(urls, invoker, arns, clock);
         routing.addFilter((chain, req, res) -> {
             // AWS answers every request with its id.
@@ -54,6 +55,7 @@ public final class LambdaHttpApi {
                 .register(new EventBridgeApi(schedules))
                 .register(new LogsApi(registry, logs))
                 .register(new ScalingApi(invoker))
+                .register(new StateApi(state))
                 .error(LambdaException.class, (req, res, e) -> Exchanges.sendError(res, e))
                 .error(RuntimeException.class, (req, res, e) -> {
                     // The caller gets the request's id, the log gets the details: internals stay inside.

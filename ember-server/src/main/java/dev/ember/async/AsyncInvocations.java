@@ -11,6 +11,7 @@ import dev.ember.lambda.LambdaException;
 import dev.ember.registry.FunctionRegistry;
 import dev.ember.registry.FunctionVersion;
 import dev.ember.store.Database;
+import dev.ember.store.GroupCommit;
 import java.lang.System.Logger.Level;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -184,7 +185,8 @@ public final class AsyncInvocations implements AutoCloseable {
         this.limits = limits;
         this.configs = new EventInvokeConfigs(db, registry, arns, clock);
         this.queues = new Queues(db, arns);
-        this.commit = new GroupCommit(db);
+        this.commit = new GroupCommit(db, "async",
+                () -> LambdaException.of(ErrorType.SERVICE, "Ember is shutting down"));
         List<StoredEvent> stored = db.read(StoredEvent::loadAll);
         lock.lock();
         try {

@@ -28,7 +28,7 @@ import picocli.CommandLine.UnmatchedArgumentException;
         description = "Ember: a self-hosted serverless platform that speaks AWS Lambda's APIs.",
         subcommands = {ServerCommand.class, DeployCommand.class, ListCommand.class, InfoCommand.class,
             InvokeCommand.class, LogsCommand.class, PublishCommand.class, AliasCommand.class, RemoveCommand.class, ConcurrencyCommand.class,
-            QueueCommand.class, ScheduleCommand.class, DoctorCommand.class, TraceCommand.class,
+            QueueCommand.class, ScheduleCommand.class, StateCommand.class, DoctorCommand.class, TraceCommand.class,
             SimulateCommand.class, ReplayCommand.class,
             CommandLine.HelpCommand.class},
         footer = {"",

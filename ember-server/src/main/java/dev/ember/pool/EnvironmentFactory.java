@@ -13,6 +13,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.security.SecureRandom;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
@@ -39,6 +40,13 @@ public final class EnvironmentFactory implements AutoCloseable {
     /** Set in a function's environment variables to {@value #OUTBOUND}: it may open connections to the outside. */
     public static final String NETWORK_VARIABLE = "EMBER_NETWORK";
     public static final String OUTBOUND = "outbound";
+    /**
+     * Set in every environment's process environment: a random 128-bit token, its own, that its requests to Ember's
+     * endpoints on its Runtime API carry. An unsandboxed runtime can reach other environments' listeners on the
+     * loopback; without the token they do not take it for their own function.
+     */
+    public static final String STATE_TOKEN_VARIABLE = "EMBER_STATE_TOKEN";
+    private static final SecureRandom TOKENS = new SecureRandom();
 
     private final FunctionRegistry registry;
     private final Arns arns;
@@ -49,6 +57,7 @@ public final class EnvironmentFactory implements AutoCloseable {
     private final String javaRuntimeClasspath;
     private final JavaAotCache aotCache;
     private final FunctionAotCaches functionCaches;
+    private final EnvironmentExtensions extensions;
     /** Stem cells' task roots, one directory each: empty until a function's code is linked in. */
     private final Path cellDirectory;
     private static final System.Logger LOG = System.getLogger(EnvironmentFactory.class.getName());
@@ -62,7 +71,16 @@ public final class EnvironmentFactory implements AutoCloseable {
      */
     public EnvironmentFactory(FunctionRegistry registry, Arns arns, Isolation isolation, Path runDirectory,
                               Path runtimeDirectory) {
+        this(registry, arns, isolation, runDirectory, runtimeDirectory, EnvironmentExtensions.NONE);
+    }
+
+    /**
+     * @param extensions what every environment's Runtime API serves beyond Lambda's endpoints
+     */
+    public EnvironmentFactory(FunctionRegistry registry, Arns arns, Isolation isolation, Path runDirectory,
+                              Path runtimeDirectory, EnvironmentExtensions extensions) {
         this.registry = registry;
+        this.extensions = extensions;
         this.arns = arns;
         this.isolation = isolation;
         this.runDirectory = runDirectory;
@@ -99,16 +117,17 @@ public final class EnvironmentFactory implements AutoCloseable {
         String id = HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextLong());
         Path taskRoot = registry.codeDirectory(version.code());
         String cacheKey = functionCacheKey(version);
+        String token = newToken();
         LaunchPlan plan;
         try {
             plan = plan(version, taskRoot, taskRoot, id, provisioned, cacheKey == null ? null
-                    : functionCaches.ready(cacheKey));
+                    : functionCaches.ready(cacheKey), token);
         } catch (RuntimeException e) {
             whenGone.run();
             throw e;
         }
         ExecutionEnvironment environment = ExecutionEnvironment.start(id, version, isolation, plan, runDirectory, log,
-                provisioned, whenGone);
+                provisioned, whenGone, extensions, token);
         trainFunctionCache(version, cacheKey);
         return environment;
     }
@@ -124,7 +143,7 @@ public final class EnvironmentFactory implements AutoCloseable {
         }
         Path code = registry.codeDirectory(version.code());
         functionCaches.train(cacheKey, work -> {
-            LaunchPlan plan = plan(version, code, code, "aot-training", false, null);
+            LaunchPlan plan = plan(version, code, code, "aot-training", false, null, null);
             Map<String, String> env = new LinkedHashMap<>(plan.environment());
             env.put("AWS_LAMBDA_INITIALIZATION_TYPE", FunctionAotCaches.INITIALIZATION_TYPE);
             List<String> command = new ArrayList<>();
@@ -203,8 +222,10 @@ public final class EnvironmentFactory implements AutoCloseable {
             throw new EnvironmentStartException("Runtime.Unknown", "cannot make a stem cell's task root: " + e);
         }
         String taskRootInside = isolation.taskRoot(taskRoot);
+        String token = newToken();
         Map<String, String> env = new LinkedHashMap<>();
         env.put("EMBER_STEM_CELL", "1");
+        env.put(STATE_TOKEN_VARIABLE, token);
         env.put("LAMBDA_TASK_ROOT", taskRootInside);
         env.put("TZ", ":UTC");
         env.put("LANG", "en_US.UTF-8");
@@ -220,7 +241,7 @@ public final class EnvironmentFactory implements AutoCloseable {
             command.addAll(List.of("/bin/sh", "-s"));
         }
         var plan = new LaunchPlan(command, taskRoot, readOnly, env, kind.memoryMb(), kind.ephemeralStorageMb(), false);
-        return ExecutionEnvironment.startCell(id, kind, isolation, plan, runDirectory, cleanUp);
+        return ExecutionEnvironment.startCell(id, kind, isolation, plan, runDirectory, cleanUp, extensions, token);
     }
 
     /**
@@ -235,7 +256,7 @@ public final class EnvironmentFactory implements AutoCloseable {
     boolean specialise(ExecutionEnvironment cell, FunctionVersion version, Consumer<String> log) {
         Path code = registry.codeDirectory(version.code());
         Path taskRoot = cellDirectory.resolve(cell.id());
-        LaunchPlan plan = plan(version, code, taskRoot, cell.id(), false, null);
+        LaunchPlan plan = plan(version, code, taskRoot, cell.id(), false, null, cell.stateToken());
         try {
             CodeLinks.link(code, taskRoot);
         } catch (IOException e) {
@@ -283,9 +304,10 @@ public final class EnvironmentFactory implements AutoCloseable {
      * @param taskRoot where the environment shows it from: {@code code} itself, or a stem cell's task root
      * @param ownCache the directory of the function's own AOT cache, for a normal start once it is trained; else
      *                 null (a Java runtime maps the runtime's)
+     * @param token    the environment's {@value #STATE_TOKEN_VARIABLE}; null for a process that is no environment
      */
     private LaunchPlan plan(FunctionVersion version, Path code, Path taskRoot, String id, boolean provisioned,
-                            Path ownCache) {
+                            Path ownCache, String token) {
         FunctionConfig config = version.config();
         String taskRootInside = isolation.taskRoot(taskRoot);
         Map<String, String> env = new LinkedHashMap<>(config.environment());
@@ -303,6 +325,9 @@ public final class EnvironmentFactory implements AutoCloseable {
         env.put("TZ", ":UTC");
         env.put("LANG", "en_US.UTF-8");
         env.put("PATH", PATH);
+        if (token != null) {
+            env.put(STATE_TOKEN_VARIABLE, token);
+        }
         if (isolation.sandboxes()) {
             env.put("PWD", taskRootInside); // bubblewrap sets it as it changes there; a stem cell is told
         }
@@ -357,6 +382,12 @@ public final class EnvironmentFactory implements AutoCloseable {
                 "--enable-native-access=ALL-UNNAMED",
                 // A stem cell replaces the JDK's view of its environment, as AWS's runtime interface client does.
                 "--add-opens", "java.base/java.util=ALL-UNNAMED");
+    }
+
+    private static String newToken() {
+        byte[] token = new byte[16];
+        TOKENS.nextBytes(token);
+        return HexFormat.of().formatHex(token);
     }
 
     private static String logStreamName(String version, String id) {

@@ -66,6 +66,8 @@ public final class ExecutionEnvironment {
     /** Run once when the environment is gone (destroyed, or its runtime exited): gives back its memory. */
     private final AtomicReference<Runnable> whenGone;
     private volatile RuntimeApiServer runtimeApi;
+    private final EnvironmentExtensions extensions;
+    private final String stateToken;
     private OutputPipe output;
     /** Set once the launch returns, which may be after the runtime's first call: read it once per use. */
     private volatile Confinement confinement;
@@ -82,8 +84,11 @@ public final class ExecutionEnvironment {
     }
 
     private ExecutionEnvironment(String id, FunctionVersion version, CellKind cell, Consumer<String> log,
-                                 boolean provisioned, Runnable whenGone) {
+                                 boolean provisioned, Runnable whenGone, EnvironmentExtensions extensions,
+                                 String stateToken) {
         this.id = id;
+        this.extensions = extensions;
+        this.stateToken = stateToken;
         this.version = version;
         this.cell = cell;
         this.inCell = cell != null;
@@ -99,13 +104,15 @@ public final class ExecutionEnvironment {
      * @param log         receives each line the process prints (stdout and stderr)
      * @param provisioned whether it is kept for provisioned concurrency
      * @param whenGone    run once when the environment is destroyed or its runtime exits, also when it fails to start
+     * @param extensions  what its Runtime API serves beyond Lambda's endpoints
+     * @param stateToken  its {@value EnvironmentFactory#STATE_TOKEN_VARIABLE}, in the plan's environment already
      * @throws EnvironmentStartException when the process cannot be started (e.g. no executable bootstrap)
      */
     static ExecutionEnvironment start(String id, FunctionVersion version, Isolation isolation, LaunchPlan plan,
                                       Path runDirectory, Consumer<String> log, boolean provisioned,
-                                      Runnable whenGone) {
-        return launched(new ExecutionEnvironment(id, version, null, log, provisioned, whenGone), isolation, plan,
-                runDirectory);
+                                      Runnable whenGone, EnvironmentExtensions extensions, String stateToken) {
+        return launched(new ExecutionEnvironment(id, version, null, log, provisioned, whenGone, extensions,
+                stateToken), isolation, plan, runDirectory);
     }
 
     /**
@@ -117,9 +124,10 @@ public final class ExecutionEnvironment {
      * @throws EnvironmentStartException when the process cannot be started
      */
     static ExecutionEnvironment startCell(String id, CellKind kind, Isolation isolation, LaunchPlan plan,
-                                          Path runDirectory, Runnable whenGone) {
-        return launched(new ExecutionEnvironment(id, null, kind, line -> { }, false, whenGone), isolation, plan,
-                runDirectory);
+                                          Path runDirectory, Runnable whenGone, EnvironmentExtensions extensions,
+                                          String stateToken) {
+        return launched(new ExecutionEnvironment(id, null, kind, line -> { }, false, whenGone, extensions,
+                stateToken), isolation, plan, runDirectory);
     }
 
     private static ExecutionEnvironment launched(ExecutionEnvironment environment, Isolation isolation,
@@ -149,7 +157,10 @@ public final class ExecutionEnvironment {
                 cell != null);
         try {
             confinement = isolation.launch(spec, address -> {
-                runtimeApi = RuntimeApiServer.start(address, new RuntimeCalls());
+                // The caller is whichever function the environment serves when a request comes: none while it is
+                // a stem cell, its function's once specialised (for good: a specialised cell is never a cell again).
+                runtimeApi = RuntimeApiServer.start(address, new RuntimeCalls(),
+                        extensions.forEnvironment(this::servedFunction, stateToken));
                 return runtimeApi.address();
             });
         } catch (IOException e) {
@@ -173,6 +184,16 @@ public final class ExecutionEnvironment {
     /** The function version it runs. */
     public FunctionVersion version() {
         return version;
+    }
+
+    private String servedFunction() {
+        FunctionVersion served = version;
+        return served == null ? null : served.name();
+    }
+
+    /** Its {@value EnvironmentFactory#STATE_TOKEN_VARIABLE}, which a stem cell passes on to its function. */
+    String stateToken() {
+        return stateToken;
     }
 
     /** What its runtime gets as {@code AWS_LAMBDA_RUNTIME_API}. */

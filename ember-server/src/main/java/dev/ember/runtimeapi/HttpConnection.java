@@ -14,6 +14,10 @@ import dev.ember.runtimeapi.RuntimeApiWire.Route;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.Map;
+import java.util.concurrent.Semaphore;
 
 /**
  * One connection from a runtime, served on its own virtual thread: read a request, answer it, again while the
@@ -36,14 +40,26 @@ final class HttpConnection implements Runnable {
     private final Runnable onClosed;
     private final RequestReader reader;
     private final RequestHead head = new RequestHead();
+    private final RuntimeApiExtension extension;
+    private final Semaphore largeBodies;
 
-    HttpConnection(SocketChannel channel, InvocationSlot slot, RuntimeApiListener listener, Runnable onClosed) {
+    /**
+     * @param largeBodies permits, shared by the environment's connections, to hold an extension request's body over
+     *                    {@value #SMALL_BODY_BYTES} bytes
+     */
+    HttpConnection(SocketChannel channel, InvocationSlot slot, RuntimeApiListener listener,
+                   RuntimeApiExtension extension, Semaphore largeBodies, Runnable onClosed) {
         this.channel = channel;
         this.slot = slot;
         this.listener = listener;
+        this.extension = extension;
+        this.largeBodies = largeBodies;
         this.onClosed = onClosed;
         this.reader = new RequestReader(channel);
     }
+
+    /** An extension body up to this size needs no permit: 16 connections hold 1 MB of them at most. */
+    static final int SMALL_BODY_BYTES = 64 * 1024;
 
     @Override
     public void run() {
@@ -70,7 +86,10 @@ final class HttpConnection implements Runnable {
         if (!reader.readHead(head)) {
             return false;
         }
-        if (head.method == Method.OTHER) {
+        if (extension != RuntimeApiExtension.NONE && startsWith(RuntimeApiWire.EXTENSION_PREFIX)) {
+            return extension();
+        }
+        if (head.method != Method.GET && head.method != Method.POST) {
             return reject(RuntimeApiWire.UNKNOWN_METHOD);
         }
         Route route = Route.of(head.bytes, head.pathFrom, head.pathTo);
@@ -148,6 +167,54 @@ final class HttpConnection implements Runnable {
                 slot.release(claimed);
             }
         }
+    }
+
+    private boolean startsWith(byte[] prefix) {
+        return head.pathTo - head.pathFrom >= prefix.length
+                && Arrays.equals(head.bytes, head.pathFrom, head.pathFrom + prefix.length, prefix, 0, prefix.length);
+    }
+
+    /**
+     * Hands a request under {@link RuntimeApiExtension#PREFIX} to the extension. A body over
+     * {@value #SMALL_BODY_BYTES} bytes waits for a permit before it is read, so what a hostile runtime makes the
+     * server hold is bounded by the permits, not by its connections.
+     */
+    private boolean extension() throws IOException {
+        String path = new String(head.bytes, head.pathFrom, head.pathTo - head.pathFrom, StandardCharsets.US_ASCII);
+        String query = head.targetTo > head.pathTo && head.bytes[head.pathTo] == '?'
+                ? new String(head.bytes, head.pathTo + 1, head.targetTo - head.pathTo - 1, StandardCharsets.US_ASCII)
+                : "";
+        String method = head.method.name();
+        Map<String, String> headers = head.extensionHeaders == null ? Map.of() : head.extensionHeaders;
+        boolean large = head.chunked || head.contentLength > SMALL_BODY_BYTES;
+        int keep = head.contentLength > extension.maxBodyBytes() ? 0 : extension.maxBodyBytes();
+        RuntimeApiExtension.Response response;
+        if (large) {
+            largeBodies.acquireUninterruptibly();
+        }
+        try {
+            Body body = receiveBody(keep); // a broken body is the runtime's failure: it closes the connection
+            try {
+                response = extension.serve(new RuntimeApiExtension.Request(method, path, query, headers,
+                        body.kept(), body.size()));
+            } catch (RuntimeException e) {
+                LOG.log(System.Logger.Level.WARNING, "Runtime API extension failed on " + method + " " + path, e);
+                return reply(RuntimeApiWire.EXTENSION_FAILED);
+            }
+        } finally {
+            if (large) {
+                largeBodies.release();
+            }
+        }
+        if (response == null) {
+            return reply(RuntimeApiWire.NOT_FOUND);
+        }
+        byte[][] parts = RuntimeApiWire.extensionResponse(response, head.closing);
+        ByteBuffer[] buffers = {ByteBuffer.wrap(parts[0]), ByteBuffer.wrap(parts[1])};
+        do {
+            channel.write(buffers);
+        } while (buffers[0].hasRemaining() || buffers[1].hasRemaining());
+        return !head.closing;
     }
 
     private static int keepLimit(Route route) {

@@ -1,5 +1,6 @@
 package dev.ember.runtimeapi;
 
+import static java.nio.charset.StandardCharsets.US_ASCII;
 import static java.nio.charset.StandardCharsets.UTF_8;
 
 import dev.ember.runtimeapi.RequestHead.Method;
@@ -8,6 +9,8 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.ReadableByteChannel;
 import java.util.Arrays;
+import java.util.HashMap;
+import java.util.Locale;
 
 /**
  * Reads the HTTP/1.1 requests of one connection. Heads are parsed in place, as bytes, from a buffer that starts at
@@ -41,6 +44,13 @@ final class RequestReader {
 
     private static final byte[] GET = RuntimeApiWire.ascii("GET");
     private static final byte[] POST = RuntimeApiWire.ascii("POST");
+    private static final byte[] PUT = RuntimeApiWire.ascii("PUT");
+    private static final byte[] DELETE = RuntimeApiWire.ascii("DELETE");
+    private static final byte[] EMBER_HEADER = RuntimeApiWire.ascii("x-ember-");
+    private static final byte[] IF_MATCH = RuntimeApiWire.ascii("if-match");
+    private static final byte[] IF_NONE_MATCH = RuntimeApiWire.ascii("if-none-match");
+    /** Extension headers kept per request at most: a head full of them is not a map of thousands. */
+    private static final int MAX_EXTENSION_HEADERS = 16;
     private static final byte[] HTTP_1 = RuntimeApiWire.ascii("HTTP/1.");
     private static final byte[] CONTENT_LENGTH = RuntimeApiWire.ascii("content-length");
     private static final byte[] TRANSFER_ENCODING = RuntimeApiWire.ascii("transfer-encoding");
@@ -255,6 +265,7 @@ final class RequestReader {
         head.bytes = buf;
         head.pathFrom = methodEnd + 1;
         head.pathTo = targetEnd;
+        head.targetTo = targetEnd;
         for (int i = methodEnd + 1; i < targetEnd; i++) {
             byte b = buf[i];
             if (b <= SP || b == DEL) { // bytes over 0x7f are negative
@@ -262,6 +273,9 @@ final class RequestReader {
             }
             if ((b == '?' || b == '#') && head.pathTo == targetEnd) {
                 head.pathTo = i;
+            }
+            if (b == '#' && head.targetTo == targetEnd) {
+                head.targetTo = i;
             }
         }
         version(head, targetEnd + 1, to);
@@ -273,6 +287,12 @@ final class RequestReader {
         }
         if (Arrays.equals(buf, from, to, POST, 0, POST.length)) {
             return Method.POST;
+        }
+        if (Arrays.equals(buf, from, to, PUT, 0, PUT.length)) {
+            return Method.PUT;
+        }
+        if (Arrays.equals(buf, from, to, DELETE, 0, DELETE.length)) {
+            return Method.DELETE;
         }
         if (!isToken(from, to)) {
             throw HttpProtocolException.malformed("the method must be a token");
@@ -332,6 +352,14 @@ final class RequestReader {
             head.closing |= hasToken(valueFrom, valueTo, CLOSE);
         } else if (isName(from, colon, ERROR_TYPE)) {
             head.errorType = new String(buf, valueFrom, valueTo - valueFrom, UTF_8);
+        } else if (isExtensionHeader(from, colon)) {
+            if (head.extensionHeaders == null) {
+                head.extensionHeaders = new HashMap<>();
+            }
+            if (head.extensionHeaders.size() < MAX_EXTENSION_HEADERS) {
+                head.extensionHeaders.put(new String(buf, from, colon - from, US_ASCII).toLowerCase(Locale.ROOT),
+                        new String(buf, valueFrom, valueTo - valueFrom, UTF_8));
+            }
         }
     }
 
@@ -472,6 +500,13 @@ final class RequestReader {
             }
         }
         return true;
+    }
+
+    private boolean isExtensionHeader(int from, int to) {
+        if (to - from > EMBER_HEADER.length && isName(from, from + EMBER_HEADER.length, EMBER_HEADER)) {
+            return true;
+        }
+        return isName(from, to, IF_MATCH) || isName(from, to, IF_NONE_MATCH);
     }
 
     private boolean equalsIgnoreCase(int from, int to, byte[] lowerCase) {

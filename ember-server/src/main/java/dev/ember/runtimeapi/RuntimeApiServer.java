@@ -49,6 +49,9 @@ import java.util.concurrent.ThreadFactory;
  * response over 6 MB for it. Posts naming any other request id (an older one, another environment's) get 400
  * {@code InvalidRequestID} and the listener does not hear of them.
  *
+ * <p>Requests under {@link RuntimeApiExtension#PREFIX} go to the {@link RuntimeApiExtension} the server was started
+ * with (Ember's durable state): the listener is the environment's own, so the extension knows its caller.
+ *
  * <p>A runtime is untrusted code and cannot hurt the server: request heads are capped at 64 KB (431), bodies are kept
  * only up to their limits, at most {@value #MAX_CONNECTIONS} connections are open at once (more wait to be accepted),
  * and a broken request closes its own connection only. Thread-safe.
@@ -62,6 +65,9 @@ public final class RuntimeApiServer implements AutoCloseable {
     private final ServerSocketChannel server;
     private final String address;
     private final RuntimeApiListener listener;
+    private final RuntimeApiExtension extension;
+    /** Extension requests with a large body read at once, at most: bounds what a hostile runtime makes us hold. */
+    private final Semaphore largeBodies = new Semaphore(2);
     private final InvocationSlot slot = new InvocationSlot();
     private final Set<SocketChannel> connections = ConcurrentHashMap.newKeySet();
     private final Semaphore connectionPermits = new Semaphore(MAX_CONNECTIONS);
@@ -70,9 +76,11 @@ public final class RuntimeApiServer implements AutoCloseable {
     private final Thread acceptor;
     private volatile boolean closed;
 
-    private RuntimeApiServer(ServerSocketChannel server, SocketAddress bound, RuntimeApiListener listener) {
+    private RuntimeApiServer(ServerSocketChannel server, SocketAddress bound, RuntimeApiListener listener,
+                             RuntimeApiExtension extension) {
         this.server = server;
         this.listener = listener;
+        this.extension = extension;
         this.socketFile = bound instanceof UnixDomainSocketAddress unix ? unix.getPath() : null;
         this.address = switch (bound) {
             case InetSocketAddress inet -> inet.getAddress().getHostAddress() + ":" + inet.getPort();
@@ -99,13 +107,23 @@ public final class RuntimeApiServer implements AutoCloseable {
      * (then {@link #address()} is the socket's path).
      */
     public static RuntimeApiServer start(SocketAddress endpoint, RuntimeApiListener listener) {
+        return start(endpoint, listener, RuntimeApiExtension.NONE);
+    }
+
+    /**
+     * Starts a Runtime API on {@code endpoint} that also serves {@code extension} under
+     * {@link RuntimeApiExtension#PREFIX}.
+     */
+    public static RuntimeApiServer start(SocketAddress endpoint, RuntimeApiListener listener,
+                                         RuntimeApiExtension extension) {
         Objects.requireNonNull(listener, "listener");
+        Objects.requireNonNull(extension, "extension");
         ServerSocketChannel server = null;
         try {
             server = ServerSocketChannel.open(endpoint instanceof UnixDomainSocketAddress
                     ? StandardProtocolFamily.UNIX : StandardProtocolFamily.INET);
             server.bind(endpoint, MAX_CONNECTIONS);
-            RuntimeApiServer api = new RuntimeApiServer(server, server.getLocalAddress(), listener);
+            RuntimeApiServer api = new RuntimeApiServer(server, server.getLocalAddress(), listener, extension);
             api.acceptor.start();
             return api;
         } catch (IOException e) {
@@ -243,7 +261,8 @@ public final class RuntimeApiServer implements AutoCloseable {
             if (socketFile == null) {
                 connection.setOption(StandardSocketOptions.TCP_NODELAY, true);
             }
-            connectionThreads.newThread(new HttpConnection(connection, slot, listener, onClosed)).start();
+            connectionThreads.newThread(new HttpConnection(connection, slot, listener, extension, largeBodies,
+                    onClosed)).start();
         } catch (IOException | RuntimeException e) {
             try {
                 connection.close();

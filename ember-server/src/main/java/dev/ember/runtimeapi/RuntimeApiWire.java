@@ -49,6 +49,11 @@ final class RuntimeApiWire {
             "{\"errorMessage\":\"HTTP version not supported: use HTTP/1.1 or HTTP/1.0\","
                     + "\"errorType\":\"HTTPVersionNotSupported\"}");
 
+    static final Reply EXTENSION_FAILED = Reply.json(500, "Internal Server Error", "",
+            "{\"errorMessage\":\"Ember failed to handle the request; see the server log\","
+                    + "\"errorType\":\"ServiceException\"}");
+    static final byte[] EXTENSION_PREFIX = ascii(RuntimeApiExtension.PREFIX);
+
     private static final byte[] NEXT_PATH = ascii("/2018-06-01/runtime/invocation/next");
     private static final byte[] INIT_ERROR_PATH = ascii("/2018-06-01/runtime/init/error");
     private static final byte[] INVOCATION_PREFIX = ascii("/2018-06-01/runtime/invocation/");
@@ -135,6 +140,49 @@ final class RuntimeApiWire {
     static Reply malformed(String why) {
         return Reply.json(400, "Bad Request", "",
                 "{\"errorMessage\":\"Malformed HTTP request: " + why + "\",\"errorType\":\"InvalidRequest\"}");
+    }
+
+    /**
+     * An extension's response as its head (blank line included) and body. JSON unless the extension set a
+     * Content-Type; a 204 has neither a body nor a Content-Length.
+     */
+    static byte[][] extensionResponse(RuntimeApiExtension.Response response, boolean closing) {
+        StringBuilder head = new StringBuilder(160).append("HTTP/1.1 ").append(response.status()).append(' ')
+                .append(reason(response.status())).append("\r\n");
+        boolean typed = false;
+        for (var header : response.headers()) {
+            typed |= header.getKey().equalsIgnoreCase("Content-Type");
+            head.append(header.getKey()).append(": ").append(header.getValue()).append("\r\n");
+        }
+        boolean noContent = response.status() == 204;
+        if (!noContent) {
+            if (!typed) {
+                head.append("Content-Type: application/json\r\n");
+            }
+            head.append("Content-Length: ").append(response.body().length).append("\r\n");
+        }
+        if (closing) {
+            head.append("Connection: close\r\n");
+        }
+        head.append("\r\n");
+        return new byte[][] {head.toString().getBytes(UTF_8), noContent ? new byte[0] : response.body()};
+    }
+
+    private static String reason(int status) {
+        return switch (status) {
+            case 200 -> "OK";
+            case 201 -> "Created";
+            case 204 -> "No Content";
+            case 400 -> "Bad Request";
+            case 403 -> "Forbidden";
+            case 404 -> "Not Found";
+            case 405 -> "Method Not Allowed";
+            case 409 -> "Conflict";
+            case 412 -> "Precondition Failed";
+            case 413 -> "Content Too Large";
+            case 503 -> "Service Unavailable";
+            default -> status >= 500 ? "Internal Server Error" : status >= 400 ? "Bad Request" : "OK";
+        };
     }
 
     static byte[] ascii(String s) {

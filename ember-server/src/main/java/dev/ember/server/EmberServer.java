@@ -9,6 +9,7 @@ import dev.ember.pool.EnvironmentFactory;
 import dev.ember.pool.WarmPool;
 import dev.ember.registry.FunctionRegistry;
 import dev.ember.sandbox.Isolation;
+import dev.ember.state.FunctionState;
 import dev.ember.store.Database;
 import dev.ember.schedule.Schedules;
 import dev.ember.telemetry.FunctionLogs;
@@ -37,6 +38,8 @@ public final class EmberServer implements AutoCloseable {
     /** How often idle environments are checked against their keep-alive. */
     private static final long LOG_FILE_BYTES = 16L << 20;
     private static final int LOG_FILES_KEPT = 4;
+    /** How often the rows of expired state keys are removed (they read as absent from the moment they expire). */
+    private static final long STATE_PURGE_SECONDS = 60;
 
     private final ServerOptions options;
     private final List<AutoCloseable> resources;
@@ -64,8 +67,10 @@ public final class EmberServer implements AutoCloseable {
             // Tracked before the invoker, so it closes after every environment is destroyed.
             Isolation isolation = track(resources, options.sandbox() ? Isolation.forHost(dataDir.resolve("sandbox"))
                     : Isolation.none());
+            // Tracked before the environments, so it closes after them: a write they started still commits.
+            FunctionState state = track(resources, FunctionState.open(database, registry, clock));
             var environments = track(resources, new EnvironmentFactory(registry, options.arns(), isolation,
-                    dataDir.resolve("run"), dataDir.resolve("runtime")));
+                    dataDir.resolve("run"), dataDir.resolve("runtime"), state::forEnvironment));
             var pool = new WarmPool(options.scalingPolicy(), clock);
             var concurrency = ConcurrencyControls.open(database, registry, options.concurrencyLimit());
             var provisioned = ProvisionedConcurrency.open(database, registry, concurrency, clock);
@@ -97,6 +102,13 @@ public final class EmberServer implements AutoCloseable {
             }, 0, options.housekeeping().toMillis(), TimeUnit.MILLISECONDS);
             evictor.scheduleWithFixedDelay(() -> {
                 try {
+                    state.purgeExpired();
+                } catch (RuntimeException e) {
+                    LOG.log(Level.WARNING, "Purging expired state failed", e);
+                }
+            }, STATE_PURGE_SECONDS, STATE_PURGE_SECONDS, TimeUnit.SECONDS);
+            evictor.scheduleWithFixedDelay(() -> {
+                try {
                     logs.flushAll();
                 } catch (RuntimeException e) {
                     LOG.log(Level.WARNING, "Flushing function logs failed", e);
@@ -109,7 +121,7 @@ public final class EmberServer implements AutoCloseable {
                     .shutdownHook(false)
                     .maxPayloadSize(LambdaHttpApi.MAX_REQUEST_BYTES)
                     .routing(routing -> LambdaHttpApi.register(routing, registry, invoker, concurrency,
-                            provisioned, async, urls, schedules, logs, options.arns(), clock))
+                            provisioned, async, urls, schedules, logs, state, options.arns(), clock))
                     .build()
                     .start();
             if (!webServer.isRunning() || webServer.port() < 0) {

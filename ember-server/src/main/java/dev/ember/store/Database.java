@@ -214,6 +214,19 @@ public final class Database implements AutoCloseable {
      * Reads run in parallel with each other and with the writer. Exceptions are rethrown as by {@link #inTransaction}.
      */
     public <T> T read(SqlWork<T> work) {
+        return read(work, true);
+    }
+
+    /**
+     * Runs {@code work}, which must be a single query, on a read-only connection: the query sees one snapshot of the
+     * last committed state by itself (SQLite gives every statement outside a transaction its own), so this saves
+     * the {@code BEGIN} and {@code ROLLBACK} of {@link #read}, a good part of the time of a lookup by key.
+     */
+    public <T> T readOne(SqlWork<T> work) {
+        return read(work, false);
+    }
+
+    private <T> T read(SqlWork<T> work, boolean transaction) {
         Objects.requireNonNull(work, "work");
         ensureOpen();
         Connection reader = idleReaders.pollFirst();
@@ -221,9 +234,13 @@ public final class Database implements AutoCloseable {
             if (reader == null) {
                 reader = connect(file, true);
             }
-            execute(reader, "BEGIN");
+            if (transaction) {
+                execute(reader, "BEGIN");
+            }
             T result = work.run(reader);
-            execute(reader, "ROLLBACK");
+            if (transaction) {
+                execute(reader, "ROLLBACK");
+            }
             return result;
         } catch (Throwable failure) {
             closeQuietly(reader, failure);

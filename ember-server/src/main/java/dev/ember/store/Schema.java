@@ -179,9 +179,42 @@ final class Schema {
                 PRIMARY KEY (rule_name, id)
             )"""));
 
+    /**
+     * Durable state of functions. {@code state_entries} holds every key of every namespace; {@code value} is the JSON
+     * document as the function sent it (validated); {@code expires_at} is null without a TTL. Keys sort in the byte
+     * order of their UTF-8, which SQLite's BINARY collation of TEXT is (PostgreSQL needs {@code COLLATE "C"}).
+     * {@code state_sequence} is the last version given to any write, in one row: versions never repeat for a key, also
+     * after it was deleted and the server restarted. {@code state_grants} lets a function use a namespace other than
+     * its own; a grant goes with its function (the cascade), not with the namespace's data.
+     */
+    private static final Migration STATE = new Migration(7, "durable state", List.of(
+            """
+            CREATE TABLE state_entries (
+                namespace  VARCHAR(140) NOT NULL,
+                entry_key  TEXT         NOT NULL,
+                value      TEXT         NOT NULL,
+                version    BIGINT       NOT NULL,
+                expires_at BIGINT,
+                PRIMARY KEY (namespace, entry_key)
+            )""",
+            "CREATE INDEX state_entries_by_expiry ON state_entries (expires_at) WHERE expires_at IS NOT NULL",
+            """
+            CREATE TABLE state_sequence (
+                id           INTEGER NOT NULL PRIMARY KEY,
+                last_version BIGINT  NOT NULL
+            )""",
+            "INSERT INTO state_sequence (id, last_version) VALUES (1, 0)",
+            """
+            CREATE TABLE state_grants (
+                namespace     VARCHAR(140) NOT NULL,
+                function_name VARCHAR(64)  NOT NULL REFERENCES functions (name) ON DELETE CASCADE,
+                PRIMARY KEY (namespace, function_name)
+            )""",
+            "CREATE INDEX state_grants_by_function ON state_grants (function_name)"));
+
     /** All steps, in the order they are applied. */
     static final List<Migration> MIGRATIONS = List.of(REGISTRY, CONCURRENCY, PROVISIONED, ASYNC, FUNCTION_URLS,
-            SCHEDULES);
+            SCHEDULES, STATE);
 
     private Schema() {
     }

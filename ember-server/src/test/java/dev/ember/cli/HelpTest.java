@@ -17,7 +17,7 @@ class HelpTest {
 
         assertThat(run.exitCode()).isZero();
         assertThat(run.out()).contains("server", "deploy", "ls", "info", "invoke", "logs", "publish", "alias", "rm",
-                "queue", "schedule")
+                "queue", "schedule", "state")
                 .containsPattern("(?m)^  test +Install what the tests need")
                 .containsPattern("(?m)^  build +Build without running tests")
                 .containsPattern("(?m)^  bench +Run benchmarks")
@@ -26,7 +26,9 @@ class HelpTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"server", "deploy", "ls", "info", "invoke", "logs", "publish", "alias", "rm",
-        "queue ls", "queue show", "queue redrive", "schedule add", "schedule ls", "schedule rm"})
+        "queue ls", "queue show", "queue redrive", "schedule add", "schedule ls", "schedule rm",
+        "state get", "state put", "state ls", "state rm", "state incr", "state namespaces", "state grant",
+        "state revoke"})
     void everyCommandHasHelpAndVersion(String command) {
         Ember.Run help = Ember.run(CONTEXT, (command + " --help").split(" "));
         Ember.Run version = Ember.run(CONTEXT, (command + " --version").split(" "));

@@ -43,7 +43,7 @@ class StemCellTest {
     private static final ObjectMapper JSON = new ObjectMapper();
     /** Variables whose values differ between two functions or two environments by design. */
     private static final Set<String> PER_ENVIRONMENT = Set.of("AWS_LAMBDA_FUNCTION_NAME", "AWS_LAMBDA_LOG_GROUP_NAME",
-            "AWS_LAMBDA_LOG_STREAM_NAME", "SECRET", "EXTRA");
+            "AWS_LAMBDA_LOG_STREAM_NAME", "SECRET", "EXTRA", "EMBER_STATE_TOKEN");
 
     EmberTestServer server;
     LambdaClient lambda;

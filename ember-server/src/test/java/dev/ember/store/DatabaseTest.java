@@ -40,6 +40,22 @@ class DatabaseTest {
     }
 
     @Test
+    void aSingleQueryReadSeesEveryCommittedWriteWithoutATransactionOfItsOwn() {
+        try (Database db = Database.open(dataDir)) {
+            db.inTransaction(c -> c.createStatement().executeUpdate("CREATE TABLE t (x INTEGER)"));
+            for (int i = 1; i <= 3; i++) {
+                int value = i;
+                db.inTransaction(c -> c.createStatement().executeUpdate("INSERT INTO t VALUES (" + value + ")"));
+                assertThat(db.<Integer>readOne(c -> {
+                    try (var rows = c.createStatement().executeQuery("SELECT SUM(x) FROM t")) {
+                        return rows.next() ? rows.getInt(1) : -1;
+                    }
+                })).isEqualTo(value * (value + 1) / 2);
+            }
+        }
+    }
+
+    @Test
     void appliesEveryMigrationOnceAndRecordsIt() {
         try (Database db = Database.open(dataDir)) {
             assertThat(db.schemaVersion()).isEqualTo(Schema.MIGRATIONS.size());

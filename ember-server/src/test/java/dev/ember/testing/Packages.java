@@ -48,6 +48,31 @@ public final class Packages {
         return handlerJar(Map.of(), handlers);
     }
 
+    /**
+     * The library {@code anyClass} comes from, as a jar, whether the classpath has it as a jar or as a directory of
+     * classes (a reactor build): what a function ships in its {@code lib/}.
+     */
+    public static byte[] libraryJar(Class<?> anyClass) {
+        try {
+            Path location = Path.of(anyClass.getProtectionDomain().getCodeSource().getLocation().toURI());
+            if (!java.nio.file.Files.isDirectory(location)) {
+                return java.nio.file.Files.readAllBytes(location);
+            }
+            Map<String, byte[]> entries = new LinkedHashMap<>();
+            try (var files = java.nio.file.Files.walk(location)) {
+                for (Path file : files.filter(java.nio.file.Files::isRegularFile).sorted().toList()) {
+                    entries.put(location.relativize(file).toString().replace(File.separatorChar, '/'),
+                            java.nio.file.Files.readAllBytes(file));
+                }
+            }
+            return zip(entries);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (java.net.URISyntaxException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     /** A zip of {@code entries}, name to content, in their order. */
     public static byte[] zip(Map<String, byte[]> entries) {
         var bytes = new ByteArrayOutputStream();

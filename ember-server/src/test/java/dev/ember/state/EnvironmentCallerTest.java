@@ -1,0 +1,89 @@
+package dev.ember.state;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.ember.lambda.Arns;
+import dev.ember.registry.FunctionRegistry;
+import dev.ember.runtimeapi.RuntimeApiExtension;
+import dev.ember.store.Database;
+import dev.ember.testing.TestClock;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Who an environment's requests are taken for: the function it serves now, once it serves one, and only with its
+ * token. A stem cell serves none until it is specialised. Also the purge of expired keys on the injected clock.
+ */
+class EnvironmentCallerTest {
+    private static final String TOKEN = "00112233445566778899aabbccddeeff";
+    private final TestClock clock = new TestClock(Instant.parse("2026-03-01T10:00:00Z"));
+    @TempDir
+    Path dir;
+    Database db;
+    FunctionRegistry registry;
+    FunctionState state;
+
+    @BeforeEach
+    void open() {
+        db = Database.open(dir);
+        registry = FunctionRegistry.open(db, dir.resolve("code"), Arns.defaults(), clock);
+        state = FunctionState.open(db, registry, clock);
+    }
+
+    @AfterEach
+    void close() {
+        state.close();
+        registry.close();
+        db.close();
+    }
+
+    private static RuntimeApiExtension.Request request(String method, String path, String token, String body) {
+        Map<String, String> headers = new HashMap<>();
+        if (token != null) {
+            headers.put(FunctionState.TOKEN_HEADER, token);
+        }
+        byte[] bytes = body == null ? new byte[0] : body.getBytes(StandardCharsets.UTF_8);
+        return new RuntimeApiExtension.Request(method, path, "", headers, bytes, bytes.length);
+    }
+
+    @Test
+    void aStemCellIsRefusedUntilItServesAFunctionAndThenActsAsThatFunction() {
+        AtomicReference<String> serving = new AtomicReference<>();
+        RuntimeApiExtension cell = state.forEnvironment(serving::get, TOKEN);
+        String path = "/ember/v1/state/namespaces/fn/keys/k";
+
+        assertThat(cell.serve(request("PUT", path, TOKEN, "1")).status()).isEqualTo(403);
+        serving.set("fn");
+        assertThat(cell.serve(request("PUT", path, TOKEN, "1")).status()).isEqualTo(200);
+        assertThat(new String(cell.serve(request("GET", path, TOKEN, null)).body(), StandardCharsets.UTF_8))
+                .isEqualTo("1");
+        assertThat(cell.serve(request("GET", path, null, null)).status()).isEqualTo(403);
+        assertThat(cell.serve(request("GET", path, TOKEN.replace('0', '1'), null)).status()).isEqualTo(403);
+        assertThat(cell.serve(request("GET", "/ember/v1/state/namespaces/other/keys/k", TOKEN, null)).status())
+                .isEqualTo(403);
+    }
+
+    @Test
+    void expiredKeysArePurgedOnlyOnceTheirTimeHasCome() {
+        RuntimeApiExtension fn = state.forEnvironment(() -> "fn", TOKEN);
+        var put = new RuntimeApiExtension.Request("PUT", "/ember/v1/state/namespaces/fn/keys/k", "",
+                Map.of(FunctionState.TOKEN_HEADER, TOKEN, "x-ember-ttl-seconds", "10"), "1".getBytes(), 1);
+        assertThat(fn.serve(put).status()).isEqualTo(200);
+        assertThat(fn.serve(request("PUT", "/ember/v1/state/namespaces/fn/keys/forever", TOKEN, "2")).status())
+                .isEqualTo(200);
+        assertThat(state.purgeExpired()).isZero();
+        clock.advance(Duration.ofSeconds(10));
+        assertThat(state.purgeExpired()).isEqualTo(1);
+        assertThat(state.controlPlane().serve(request("GET", "/ember/v1/state/namespaces/fn/keys", null, null))
+                .body()).asString(StandardCharsets.UTF_8).contains("forever").doesNotContain("\"k\"");
+    }
+}
