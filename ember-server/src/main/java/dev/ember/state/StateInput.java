@@ -288,23 +288,34 @@ final class StateInput {
     }
 
     /**
-     * The value as sent, once it is known to be exactly one JSON document: streamed, not built into a tree (it is up
-     * to 400 KB, on every put).
+     * The value as sent, once it is known to be exactly one JSON document in UTF-8: streamed, not built into a tree
+     * (it is up to 400 KB, on every put). The text is decoded strictly first and parsed as text: given bytes, the
+     * parser would take UTF-16 or UTF-32 (which it detects) and a byte order mark, and the value stored would not be
+     * what was sent, nor embeddable in a listing as JSON.
      */
     static String value(byte[] body) {
-        try (JsonParser parser = JSON.createParser(body)) {
-            JsonToken first = parser.nextToken();
-            if (first != null) {
-                parser.skipChildren();
-                if (parser.nextToken() == null) {
-                    return new String(body, UTF_8);
+        String text;
+        try {
+            text = UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(body)).toString();
+        } catch (CharacterCodingException e) {
+            throw StateError.invalid("InvalidValue", "The value must be JSON in UTF-8; it is not valid UTF-8");
+        }
+        if (!text.startsWith("\uFEFF")) {
+            try (JsonParser parser = JSON.createParser(text)) {
+                JsonToken first = parser.nextToken();
+                if (first != null) {
+                    parser.skipChildren();
+                    if (parser.nextToken() == null) {
+                        return text;
+                    }
                 }
+            } catch (IOException e) {
+                // refused below
             }
-        } catch (IOException e) {
-            // refused below
         }
         throw StateError.invalid("InvalidValue", "The value must be one JSON document (object, array, string,"
-                + " number, true, false or null)");
+                + " number, true, false or null) in UTF-8, without a byte order mark");
     }
 
     static boolean isBlank(byte[] body) {
