@@ -86,7 +86,7 @@ final class StateInput {
     }
 
     static String namespace(String raw) {
-        String namespace = decode(raw, "namespace");
+        String namespace = decode(raw, "namespace", false, "InvalidNamespace");
         if (!NAMESPACE.matcher(namespace).matches()) {
             throw StateError.invalid("InvalidNamespace", "Namespace %s is not 1 to 140 of A-Z, a-z, 0-9, _ . -",
                     shown(namespace));
@@ -95,7 +95,7 @@ final class StateInput {
     }
 
     static String key(String raw) {
-        return keyField(decode(raw, "key"), "the path");
+        return keyField(decode(raw, "key", false, "InvalidKey"), "the path");
     }
 
     static String keyField(String key, String where) {
@@ -133,10 +133,15 @@ final class StateInput {
      * escape or invalid UTF-8 is refused, never replaced (two spellings of one key would be two keys).
      */
     static String decode(String raw, String what) {
-        return decode(raw, what, false);
+        return decode(raw, what, false, "InvalidRequest");
     }
 
-    static String decode(String raw, String what, boolean query) {
+    /**
+     * @param query       whether {@code +} is a space
+     * @param invalidType the {@code errorType} when the bytes are not UTF-8 (a malformed escape is always
+     *                    {@code InvalidRequest})
+     */
+    static String decode(String raw, String what, boolean query, String invalidType) {
         if (raw.indexOf('%') < 0 && !(query && raw.indexOf('+') >= 0)) {
             return raw; // ASCII already: the request target is visible ASCII
         }
@@ -157,10 +162,9 @@ final class StateInput {
             }
         }
         try {
-            return UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(bytes, 0, n)).toString();
+            return strictUtf8(bytes, n);
         } catch (CharacterCodingException e) {
-            throw StateError.badRequest("The %s is not valid UTF-8 once percent-decoded", what);
+            throw StateError.invalid(invalidType, "The %s is not valid UTF-8 once percent-decoded", what);
         }
     }
 
@@ -174,8 +178,8 @@ final class StateInput {
                 continue;
             }
             int equals = pair.indexOf('=');
-            String name = decode(equals < 0 ? pair : pair.substring(0, equals), "query", true);
-            String value = equals < 0 ? "" : decode(pair.substring(equals + 1), "query", true);
+            String name = decode(equals < 0 ? pair : pair.substring(0, equals), "query", true, "InvalidRequest");
+            String value = equals < 0 ? "" : decode(pair.substring(equals + 1), "query", true, "InvalidRequest");
             parameters.add(Map.entry(name, value));
         }
         return parameters;
@@ -296,8 +300,7 @@ final class StateInput {
     static String value(byte[] body) {
         String text;
         try {
-            text = UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(body)).toString();
+            text = strictUtf8(body, body.length);
         } catch (CharacterCodingException e) {
             throw StateError.invalid("InvalidValue", "The value must be JSON in UTF-8; it is not valid UTF-8");
         }
@@ -316,6 +319,12 @@ final class StateInput {
         }
         throw StateError.invalid("InvalidValue", "The value must be one JSON document (object, array, string,"
                 + " number, true, false or null) in UTF-8, without a byte order mark");
+    }
+
+    /** The first {@code length} bytes as UTF-8, refused (never replaced) where they are not UTF-8. */
+    private static String strictUtf8(byte[] bytes, int length) throws CharacterCodingException {
+        return UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(bytes, 0, length)).toString();
     }
 
     static boolean isBlank(byte[] body) {

@@ -72,6 +72,24 @@ class EnvironmentCallerTest {
                 .isEqualTo(403);
     }
 
+    /** Regression: a key not valid UTF-8 once decoded was 400 InvalidRequest; the contract says InvalidKey. */
+    @Test
+    void aKeyThatIsNotUtf8IsAnInvalidKeyAndAMalformedEscapeAnInvalidRequest() {
+        RuntimeApiExtension fn = state.forEnvironment(() -> "fn", TOKEN);
+        Map<String, String> types = Map.of("%FF", "InvalidKey", "%ED%A0%80", "InvalidKey", "%C3", "InvalidKey",
+                "a%G1", "InvalidRequest", "a%2", "InvalidRequest");
+        types.forEach((key, type) -> {
+            RuntimeApiExtension.Response response = fn.serve(request("PUT", "/ember/v1/state/namespaces/fn/keys/"
+                    + key, TOKEN, "1"));
+            assertThat(response.status()).as(key).isEqualTo(400);
+            assertThat(new String(response.body(), StandardCharsets.UTF_8)).as(key)
+                    .contains("\"errorType\":\"" + type + "\"");
+        });
+        RuntimeApiExtension.Response namespace = fn.serve(request("GET", "/ember/v1/state/namespaces/f%FF/keys/k",
+                TOKEN, null));
+        assertThat(new String(namespace.body(), StandardCharsets.UTF_8)).contains("InvalidNamespace");
+    }
+
     @Test
     void expiredKeysArePurgedOnlyOnceTheirTimeHasCome() {
         RuntimeApiExtension fn = state.forEnvironment(() -> "fn", TOKEN);
