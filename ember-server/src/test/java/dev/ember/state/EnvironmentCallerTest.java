@@ -90,6 +90,27 @@ class EnvironmentCallerTest {
         assertThat(new String(namespace.body(), StandardCharsets.UTF_8)).contains("InvalidNamespace");
     }
 
+    /**
+     * Regression: an increment that could not apply was answered 409 even when conditions before it had failed, so
+     * the 412 listing every failed condition (a conflict the caller retries) was never sent.
+     */
+    @Test
+    void failedConditionsAreAConflictEvenWhenAnIncrementCouldNotApply() {
+        RuntimeApiExtension fn = state.forEnvironment(() -> "fn", TOKEN);
+        assertThat(fn.serve(request("PUT", "/ember/v1/state/namespaces/fn/keys/text", TOKEN, "\"abc\"")).status())
+                .isEqualTo(200);
+        RuntimeApiExtension.Response both = fn.serve(request("POST", "/ember/v1/state/transaction", TOKEN,
+                "{\"operations\":[{\"op\":\"check\",\"namespace\":\"fn\",\"key\":\"other\",\"version\":5},"
+                        + "{\"op\":\"increment\",\"namespace\":\"fn\",\"key\":\"text\"}]}"));
+        assertThat(both.status()).isEqualTo(412);
+        assertThat(new String(both.body(), StandardCharsets.UTF_8)).contains("TransactionConflict", "\"failed\":[0]");
+        RuntimeApiExtension.Response increment = fn.serve(request("POST", "/ember/v1/state/transaction", TOKEN,
+                "{\"operations\":[{\"op\":\"check\",\"namespace\":\"fn\",\"key\":\"other\",\"version\":0},"
+                        + "{\"op\":\"increment\",\"namespace\":\"fn\",\"key\":\"text\"}]}"));
+        assertThat(increment.status()).isEqualTo(409);
+        assertThat(new String(increment.body(), StandardCharsets.UTF_8)).contains("NotAnInteger", "\"failed\":[1]");
+    }
+
     @Test
     void expiredKeysArePurgedOnlyOnceTheirTimeHasCome() {
         RuntimeApiExtension fn = state.forEnvironment(() -> "fn", TOKEN);
