@@ -263,6 +263,13 @@ final class StateHttp {
             throw tooLarge(MAX_TRANSACTION_BYTES, "a transaction");
         }
         JsonNode body = object(request.body(), "the transaction");
+        for (Iterator<String> names = body.fieldNames(); names.hasNext(); ) {
+            String name = names.next();
+            if (!name.equals("operations")) {
+                throw StateError.invalid("InvalidTransaction", "unknown field %s: a transaction is"
+                        + " {\"operations\": [...]}", shown(name));
+            }
+        }
         JsonNode list = body.get("operations");
         if (list == null || !list.isArray() || list.isEmpty() || list.size() > MAX_TRANSACTION_OPERATIONS) {
             throw StateError.invalid("InvalidTransaction", "a transaction is {\"operations\": [...]} with 1 to %d"

@@ -111,6 +111,18 @@ class EnvironmentCallerTest {
         assertThat(new String(increment.body(), StandardCharsets.UTF_8)).contains("NotAnInteger", "\"failed\":[1]");
     }
 
+    /** Regression: unknown fields beside "operations" were ignored (a misspelt option would be silently dropped). */
+    @Test
+    void aTransactionWithAnUnknownTopLevelFieldIsInvalid() {
+        RuntimeApiExtension fn = state.forEnvironment(() -> "fn", TOKEN);
+        RuntimeApiExtension.Response response = fn.serve(request("POST", "/ember/v1/state/transaction", TOKEN,
+                "{\"operations\":[{\"op\":\"put\",\"namespace\":\"fn\",\"key\":\"k\",\"value\":1}],\"dryRun\":true}"));
+        assertThat(response.status()).isEqualTo(400);
+        assertThat(new String(response.body(), StandardCharsets.UTF_8)).contains("InvalidTransaction", "dryRun");
+        assertThat(fn.serve(request("GET", "/ember/v1/state/namespaces/fn/keys/k", TOKEN, null)).status())
+                .as("nothing applied").isEqualTo(404);
+    }
+
     @Test
     void expiredKeysArePurgedOnlyOnceTheirTimeHasCome() {
         RuntimeApiExtension fn = state.forEnvironment(() -> "fn", TOKEN);
