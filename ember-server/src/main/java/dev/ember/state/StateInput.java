@@ -17,6 +17,7 @@ import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
@@ -71,7 +72,7 @@ final class StateInput {
                 if (value == null) {
                     throw StateError.invalid("InvalidTransaction", "%s: a put needs a value", what);
                 }
-                String json = value.toString();
+                String json = escapeLoneSurrogates(value.toString());
                 if (json.getBytes(UTF_8).length > MAX_VALUE_BYTES) {
                     throw valueTooLarge(json.getBytes(UTF_8).length);
                 }
@@ -83,6 +84,37 @@ final class StateInput {
             default -> new Operation.Increment(namespace, key,
                     node.has("delta") ? integerField(node, "delta", what) : 1, ttlField(node, what));
         };
+    }
+
+    /**
+     * {@code json} with each lone surrogate as its {@code \\u} escape. The compact form of a string sent as
+     * {@code "\\ud800"} holds the bare surrogate, which has no UTF-8 (the store would keep a {@code ?}); a surrogate
+     * is only ever inside a string there, where the escape means the same.
+     */
+    static String escapeLoneSurrogates(String json) {
+        StringBuilder out = null;
+        for (int i = 0; i < json.length(); i++) {
+            char c = json.charAt(i);
+            boolean paired = Character.isHighSurrogate(c) && i + 1 < json.length()
+                    && Character.isLowSurrogate(json.charAt(i + 1));
+            if (!paired && Character.isSurrogate(c)) {
+                if (out == null) {
+                    out = new StringBuilder(json.length() + 16).append(json, 0, i);
+                }
+                out.append("\\u").append(HexFormat.of().withUpperCase().toHexDigits(c));
+                continue;
+            }
+            if (out != null) {
+                out.append(c);
+                if (paired) {
+                    out.append(json.charAt(i + 1));
+                }
+            }
+            if (paired) {
+                i++;
+            }
+        }
+        return out == null ? json : out.toString();
     }
 
     static String namespace(String raw) {

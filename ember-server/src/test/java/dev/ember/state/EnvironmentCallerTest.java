@@ -123,6 +123,20 @@ class EnvironmentCallerTest {
                 .as("nothing applied").isEqualTo(404);
     }
 
+    /**
+     * Regression: a transaction's put of a string with a lone surrogate escape ("\\ud800", which a PUT stores as
+     * sent) was stored with "?" in its place: the compact JSON held the bare surrogate, which has no UTF-8.
+     */
+    @Test
+    void aTransactionsValueKeepsALoneSurrogateEscaped() {
+        RuntimeApiExtension fn = state.forEnvironment(() -> "fn", TOKEN);
+        assertThat(fn.serve(request("POST", "/ember/v1/state/transaction", TOKEN, "{\"operations\":[{\"op\":\"put\","
+                + "\"namespace\":\"fn\",\"key\":\"k\",\"value\":[\"a\\ud800b\",\"\\udfff\",\"\\ud83d\\ude00\"]}]}"))
+                .status()).isEqualTo(200);
+        assertThat(new String(fn.serve(request("GET", "/ember/v1/state/namespaces/fn/keys/k", TOKEN, null)).body(),
+                StandardCharsets.UTF_8)).isEqualTo("[\"a\\uD800b\",\"\\uDFFF\",\"\ud83d\ude00\"]");
+    }
+
     @Test
     void expiredKeysArePurgedOnlyOnceTheirTimeHasCome() {
         RuntimeApiExtension fn = state.forEnvironment(() -> "fn", TOKEN);
