@@ -137,6 +137,25 @@ class EnvironmentCallerTest {
                 StandardCharsets.UTF_8)).isEqualTo("[\"a\\uD800b\",\"\\uDFFF\",\"\ud83d\ude00\"]");
     }
 
+    /**
+     * Regression: on control-plane-only paths the method and the namespace were checked before the caller, so a
+     * function got 405 or 400 where docs/state-api.md says 403.
+     */
+    @Test
+    void controlPlanePathsAre403FromAnEnvironmentWhateverTheMethodOrName() {
+        RuntimeApiExtension fn = state.forEnvironment(() -> "fn", TOKEN);
+        for (String[] attempt : new String[][] {{"POST", "/namespaces"}, {"GET", "/namespaces/fn"},
+                {"DELETE", "/namespaces/bad%21name"}, {"PUT", "/namespaces/bad%21name/grants/fn"},
+                {"POST", "/namespaces/fn/grants"}}) {
+            RuntimeApiExtension.Response response = fn.serve(request(attempt[0], "/ember/v1/state" + attempt[1],
+                    TOKEN, null));
+            assertThat(response.status()).as(attempt[0] + " " + attempt[1]).isEqualTo(403);
+            assertThat(new String(response.body(), StandardCharsets.UTF_8)).contains("AccessDenied");
+        }
+        assertThat(state.controlPlane().serve(request("POST", "/ember/v1/state/namespaces", null, null)).status())
+                .as("the operator is told the method").isEqualTo(405);
+    }
+
     @Test
     void expiredKeysArePurgedOnlyOnceTheirTimeHasCome() {
         RuntimeApiExtension fn = state.forEnvironment(() -> "fn", TOKEN);
