@@ -49,7 +49,7 @@ final class RequestReader {
     private static final byte[] EMBER_HEADER = RuntimeApiWire.ascii("x-ember-");
     private static final byte[] IF_MATCH = RuntimeApiWire.ascii("if-match");
     private static final byte[] IF_NONE_MATCH = RuntimeApiWire.ascii("if-none-match");
-    /** Extension headers kept per request at most: a head full of them is not a map of thousands. */
+    /** Extension headers per request at most (more are refused): a head full of them is not a map of thousands. */
     private static final int MAX_EXTENSION_HEADERS = 16;
     private static final byte[] HTTP_1 = RuntimeApiWire.ascii("HTTP/1.");
     private static final byte[] CONTENT_LENGTH = RuntimeApiWire.ascii("content-length");
@@ -356,10 +356,13 @@ final class RequestReader {
             if (head.extensionHeaders == null) {
                 head.extensionHeaders = new HashMap<>();
             }
-            if (head.extensionHeaders.size() < MAX_EXTENSION_HEADERS) {
-                head.extensionHeaders.put(new String(buf, from, colon - from, US_ASCII).toLowerCase(Locale.ROOT),
-                        new String(buf, valueFrom, valueTo - valueFrom, UTF_8));
+            String name = new String(buf, from, colon - from, US_ASCII).toLowerCase(Locale.ROOT);
+            if (head.extensionHeaders.size() >= MAX_EXTENSION_HEADERS && !head.extensionHeaders.containsKey(name)) {
+                // Refused, not dropped: a dropped If-Match would turn a conditional write into an unconditional one.
+                throw HttpProtocolException.malformed("more than " + MAX_EXTENSION_HEADERS
+                        + " X-Ember-*, If-Match and If-None-Match headers");
             }
+            head.extensionHeaders.put(name, new String(buf, valueFrom, valueTo - valueFrom, UTF_8));
         }
     }
 

@@ -24,6 +24,12 @@ final class Grants {
     private final FunctionRegistry registry;
     /** Function name to the namespaces granted to it; absent when it has none. */
     private final Map<String, Set<String>> byFunction = new ConcurrentHashMap<>();
+    /**
+     * Held across each change's commit and its update of {@link #byFunction}, so that memory changes in the order of
+     * the commits. Without it a grant committed before a revoke (or before its function's deletion) could reach memory
+     * after the revoke's removal: the memory would allow what the store does not, until a restart.
+     */
+    private final Object changes = new Object();
 
     Grants(Database db, FunctionRegistry registry) {
         this.db = db;
@@ -56,37 +62,41 @@ final class Grants {
      */
     void grant(String namespace, String function) {
         requireFunction(function);
-        try {
-            db.inTransaction(c -> {
-                try (var insert = c.prepareStatement("INSERT INTO state_grants (namespace, function_name)"
-                        + " VALUES (?, ?) ON CONFLICT (namespace, function_name) DO NOTHING")) {
-                    insert.setString(1, namespace);
-                    insert.setString(2, function);
-                    return insert.executeUpdate();
+        synchronized (changes) {
+            try {
+                db.inTransaction(c -> {
+                    try (var insert = c.prepareStatement("INSERT INTO state_grants (namespace, function_name)"
+                            + " VALUES (?, ?) ON CONFLICT (namespace, function_name) DO NOTHING")) {
+                        insert.setString(1, namespace);
+                        insert.setString(2, function);
+                        return insert.executeUpdate();
+                    }
+                });
+            } catch (StoreException e) {
+                if (e.getCause() instanceof SQLException sql && sql.getMessage().contains("FOREIGN KEY")) {
+                    throw noSuchFunction(function); // deleted between the check and the insert
                 }
-            });
-        } catch (StoreException e) {
-            if (e.getCause() instanceof SQLException sql && sql.getMessage().contains("FOREIGN KEY")) {
-                throw noSuchFunction(function); // deleted between the check and the insert
+                throw e;
             }
-            throw e;
+            byFunction.computeIfAbsent(function, f -> ConcurrentHashMap.newKeySet()).add(namespace);
         }
-        byFunction.computeIfAbsent(function, f -> ConcurrentHashMap.newKeySet()).add(namespace);
     }
 
     /** Takes the grant back; taking back one that does not exist is fine. */
     void revoke(String namespace, String function) {
-        db.inTransaction(c -> {
-            try (var delete = c.prepareStatement(
-                    "DELETE FROM state_grants WHERE namespace = ? AND function_name = ?")) {
-                delete.setString(1, namespace);
-                delete.setString(2, function);
-                return delete.executeUpdate();
+        synchronized (changes) {
+            db.inTransaction(c -> {
+                try (var delete = c.prepareStatement(
+                        "DELETE FROM state_grants WHERE namespace = ? AND function_name = ?")) {
+                    delete.setString(1, namespace);
+                    delete.setString(2, function);
+                    return delete.executeUpdate();
+                }
+            });
+            Set<String> granted = byFunction.get(function);
+            if (granted != null) {
+                granted.remove(namespace);
             }
-        });
-        Set<String> granted = byFunction.get(function);
-        if (granted != null) {
-            granted.remove(namespace);
         }
     }
 
@@ -112,6 +122,12 @@ final class Grants {
 
     /** Reads {@code function}'s grants again from the store: after it changed or was deleted (the cascade). */
     void reload(String function) {
+        synchronized (changes) {
+            reloadLocked(function);
+        }
+    }
+
+    private void reloadLocked(String function) {
         Set<String> stored = db.read(c -> {
             try (var select = c.prepareStatement("SELECT namespace FROM state_grants WHERE function_name = ?")) {
                 select.setString(1, function);

@@ -106,9 +106,10 @@ final class StateHttp {
             requireMethod(request, "POST");
             return transaction(caller, request);
         }
+        // On control-plane-only paths the caller is checked first: a function is told 403 whatever else is wrong.
         if (rest.equals("/namespaces")) {
-            requireMethod(request, "GET");
             requireOperator(caller);
+            requireMethod(request, "GET");
             return namespaces();
         }
         if (!rest.startsWith("/namespaces/")) {
@@ -116,17 +117,20 @@ final class StateHttp {
         }
         int slash = rest.indexOf('/', "/namespaces/".length());
         if (slash < 0) {
+            requireOperator(caller);
             String namespace = namespace(rest.substring("/namespaces/".length()));
             requireMethod(request, "DELETE");
-            requireOperator(caller);
             noBody(request);
             store.deleteNamespace(namespace);
             return new Response(204, List.of(), EMPTY);
         }
-        String namespace = namespace(rest.substring("/namespaces/".length(), slash));
         String tail = rest.substring(slash);
-        if (tail.equals("/grants") || tail.startsWith("/grants/")) {
+        boolean grantsPath = tail.equals("/grants") || tail.startsWith("/grants/");
+        if (grantsPath) {
             requireOperator(caller);
+        }
+        String namespace = namespace(rest.substring("/namespaces/".length(), slash));
+        if (grantsPath) {
             return grants(request, namespace, tail);
         }
         requireAccess(caller, namespace);
@@ -263,6 +267,13 @@ final class StateHttp {
             throw tooLarge(MAX_TRANSACTION_BYTES, "a transaction");
         }
         JsonNode body = object(request.body(), "the transaction");
+        for (Iterator<String> names = body.fieldNames(); names.hasNext(); ) {
+            String name = names.next();
+            if (!name.equals("operations")) {
+                throw StateError.invalid("InvalidTransaction", "unknown field %s: a transaction is"
+                        + " {\"operations\": [...]}", shown(name));
+            }
+        }
         JsonNode list = body.get("operations");
         if (list == null || !list.isArray() || list.isEmpty() || list.size() > MAX_TRANSACTION_OPERATIONS) {
             throw StateError.invalid("InvalidTransaction", "a transaction is {\"operations\": [...]} with 1 to %d"

@@ -17,6 +17,7 @@ import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
@@ -71,7 +72,7 @@ final class StateInput {
                 if (value == null) {
                     throw StateError.invalid("InvalidTransaction", "%s: a put needs a value", what);
                 }
-                String json = value.toString();
+                String json = escapeLoneSurrogates(value.toString());
                 if (json.getBytes(UTF_8).length > MAX_VALUE_BYTES) {
                     throw valueTooLarge(json.getBytes(UTF_8).length);
                 }
@@ -85,8 +86,39 @@ final class StateInput {
         };
     }
 
+    /**
+     * {@code json} with each lone surrogate as its {@code \\u} escape. The compact form of a string sent as
+     * {@code "\\ud800"} holds the bare surrogate, which has no UTF-8 (the store would keep a {@code ?}); a surrogate
+     * is only ever inside a string there, where the escape means the same.
+     */
+    static String escapeLoneSurrogates(String json) {
+        StringBuilder out = null;
+        for (int i = 0; i < json.length(); i++) {
+            char c = json.charAt(i);
+            boolean paired = Character.isHighSurrogate(c) && i + 1 < json.length()
+                    && Character.isLowSurrogate(json.charAt(i + 1));
+            if (!paired && Character.isSurrogate(c)) {
+                if (out == null) {
+                    out = new StringBuilder(json.length() + 16).append(json, 0, i);
+                }
+                out.append("\\u").append(HexFormat.of().withUpperCase().toHexDigits(c));
+                continue;
+            }
+            if (out != null) {
+                out.append(c);
+                if (paired) {
+                    out.append(json.charAt(i + 1));
+                }
+            }
+            if (paired) {
+                i++;
+            }
+        }
+        return out == null ? json : out.toString();
+    }
+
     static String namespace(String raw) {
-        String namespace = decode(raw, "namespace");
+        String namespace = decode(raw, "namespace", false, "InvalidNamespace");
         if (!NAMESPACE.matcher(namespace).matches()) {
             throw StateError.invalid("InvalidNamespace", "Namespace %s is not 1 to 140 of A-Z, a-z, 0-9, _ . -",
                     shown(namespace));
@@ -95,7 +127,7 @@ final class StateInput {
     }
 
     static String key(String raw) {
-        return keyField(decode(raw, "key"), "the path");
+        return keyField(decode(raw, "key", false, "InvalidKey"), "the path");
     }
 
     static String keyField(String key, String where) {
@@ -133,10 +165,15 @@ final class StateInput {
      * escape or invalid UTF-8 is refused, never replaced (two spellings of one key would be two keys).
      */
     static String decode(String raw, String what) {
-        return decode(raw, what, false);
+        return decode(raw, what, false, "InvalidRequest");
     }
 
-    static String decode(String raw, String what, boolean query) {
+    /**
+     * @param query       whether {@code +} is a space
+     * @param invalidType the {@code errorType} when the bytes are not UTF-8 (a malformed escape is always
+     *                    {@code InvalidRequest})
+     */
+    static String decode(String raw, String what, boolean query, String invalidType) {
         if (raw.indexOf('%') < 0 && !(query && raw.indexOf('+') >= 0)) {
             return raw; // ASCII already: the request target is visible ASCII
         }
@@ -157,10 +194,9 @@ final class StateInput {
             }
         }
         try {
-            return UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(bytes, 0, n)).toString();
+            return strictUtf8(bytes, n);
         } catch (CharacterCodingException e) {
-            throw StateError.badRequest("The %s is not valid UTF-8 once percent-decoded", what);
+            throw StateError.invalid(invalidType, "The %s is not valid UTF-8 once percent-decoded", what);
         }
     }
 
@@ -174,8 +210,8 @@ final class StateInput {
                 continue;
             }
             int equals = pair.indexOf('=');
-            String name = decode(equals < 0 ? pair : pair.substring(0, equals), "query", true);
-            String value = equals < 0 ? "" : decode(pair.substring(equals + 1), "query", true);
+            String name = decode(equals < 0 ? pair : pair.substring(0, equals), "query", true, "InvalidRequest");
+            String value = equals < 0 ? "" : decode(pair.substring(equals + 1), "query", true, "InvalidRequest");
             parameters.add(Map.entry(name, value));
         }
         return parameters;
@@ -288,23 +324,39 @@ final class StateInput {
     }
 
     /**
-     * The value as sent, once it is known to be exactly one JSON document: streamed, not built into a tree (it is up
-     * to 400 KB, on every put).
+     * The value as sent, once it is known to be exactly one JSON document in UTF-8: streamed, not built into a tree
+     * (it is up to 400 KB, on every put). The text is decoded strictly first and parsed as text: given bytes, the
+     * parser would take UTF-16 or UTF-32 (which it detects) and a byte order mark, and the value stored would not be
+     * what was sent, nor embeddable in a listing as JSON.
      */
     static String value(byte[] body) {
-        try (JsonParser parser = JSON.createParser(body)) {
-            JsonToken first = parser.nextToken();
-            if (first != null) {
-                parser.skipChildren();
-                if (parser.nextToken() == null) {
-                    return new String(body, UTF_8);
+        String text;
+        try {
+            text = strictUtf8(body, body.length);
+        } catch (CharacterCodingException e) {
+            throw StateError.invalid("InvalidValue", "The value must be JSON in UTF-8; it is not valid UTF-8");
+        }
+        if (!text.startsWith("\uFEFF")) {
+            try (JsonParser parser = JSON.createParser(text)) {
+                JsonToken first = parser.nextToken();
+                if (first != null) {
+                    parser.skipChildren();
+                    if (parser.nextToken() == null) {
+                        return text;
+                    }
                 }
+            } catch (IOException e) {
+                // refused below
             }
-        } catch (IOException e) {
-            // refused below
         }
         throw StateError.invalid("InvalidValue", "The value must be one JSON document (object, array, string,"
-                + " number, true, false or null)");
+                + " number, true, false or null) in UTF-8, without a byte order mark");
+    }
+
+    /** The first {@code length} bytes as UTF-8, refused (never replaced) where they are not UTF-8. */
+    private static String strictUtf8(byte[] bytes, int length) throws CharacterCodingException {
+        return UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(bytes, 0, length)).toString();
     }
 
     static boolean isBlank(byte[] body) {

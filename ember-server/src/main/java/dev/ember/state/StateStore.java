@@ -156,6 +156,9 @@ final class StateStore implements AutoCloseable {
     private Outcome apply(Connection c, List<Operation> operations) throws SQLException {
         long now = clock.millis();
         List<Integer> failed = new ArrayList<>();
+        // Conditions first: a transaction built on stale reads is a conflict to retry, even if it would also have
+        // incremented a key that holds no integer (what the key holds may be the stale part).
+        Outcome.NotCounted notCounted = null;
         long[] totals = new long[operations.size()];
         for (int i = 0; i < operations.size(); i++) {
             Operation operation = operations.get(i);
@@ -170,22 +173,27 @@ final class StateStore implements AutoCloseable {
                     : expected != (entry == null ? Operation.ABSENT : entry.version()))) {
                 failed.add(i);
             }
-            if (operation instanceof Operation.Increment increment) {
+            if (operation instanceof Operation.Increment increment && notCounted == null) {
                 Long value = entry == null ? Long.valueOf(0) : integer(entry.value());
                 if (value == null) {
-                    return new Outcome.NotCounted(i, "NotAnInteger", "the value of key " + quoted(entry.key())
-                            + " is not an integer, it cannot be incremented");
-                }
-                try {
-                    totals[i] = Math.addExact(value, increment.delta());
-                } catch (ArithmeticException e) {
-                    return new Outcome.NotCounted(i, "Overflow", "incrementing key " + quoted(operation.key())
-                            + " by " + increment.delta() + " overflows a 64-bit integer (it is " + value + ")");
+                    notCounted = new Outcome.NotCounted(i, "NotAnInteger", "the value of key "
+                            + quoted(entry.key()) + " is not an integer, it cannot be incremented");
+                } else {
+                    try {
+                        totals[i] = Math.addExact(value, increment.delta());
+                    } catch (ArithmeticException e) {
+                        notCounted = new Outcome.NotCounted(i, "Overflow", "incrementing key "
+                                + quoted(operation.key()) + " by " + increment.delta()
+                                + " overflows a 64-bit integer (it is " + value + ")");
+                    }
                 }
             }
         }
         if (!failed.isEmpty()) {
             return new Outcome.Conflict(List.copyOf(failed));
+        }
+        if (notCounted != null) {
+            return notCounted;
         }
         List<Operation.Result> results = new ArrayList<>(operations.size());
         long version = lastVersion.get();

@@ -67,6 +67,25 @@ class ExtensionTest {
         }
     }
 
+    /** Regression: past 16 such headers the rest were dropped, an If-Match among them (a write lost its condition). */
+    @Test
+    void aRequestWithTooManyExtensionHeadersIsRefusedNotStrippedOfItsCondition() {
+        StringBuilder head = new StringBuilder("PUT /ember/k HTTP/1.1\r\nHost: x\r\n");
+        for (int i = 0; i < 16; i++) {
+            head.append("X-Ember-Filler-").append(i).append(": y\r\n");
+        }
+        head.append("If-Match: \"3\"\r\nContent-Length: 1\r\n\r\n1");
+        try (var http = new RawHttp(api)) {
+            assertThat(http.send(head.toString()).read().status()).isEqualTo(400);
+            assertThat(seen.get()).isNull();
+        }
+        try (var http = new RawHttp(api)) {
+            assertThat(http.send("PUT /ember/k HTTP/1.1\r\nHost: x\r\nIf-Match: \"1\"\r\nIf-Match: \"3\"\r\n"
+                    + "Content-Length: 1\r\n\r\n1").read().status()).as("a repeated header counts once")
+                    .isEqualTo(200);
+        }
+    }
+
     @Test
     void pathsOutsideTheExtensionsPrefixAreTheRuntimeApisAsBefore() {
         try (var http = new RawHttp(api)) {

@@ -286,6 +286,37 @@ class StateApiTest {
         assertThat(control("GET", "/namespaces/scratch/keys", null).body()).isEqualTo("{\"items\":[]}");
     }
 
+    /**
+     * Regression: values were checked by a parser that detects UTF-16 and skips a byte order mark, then stored as
+     * UTF-8 text: a UTF-16 value came back changed, and a listing embedding it (or a BOM) was not JSON.
+     */
+    @Test
+    void valuesMustBeUtf8JsonWithoutAByteOrderMark() throws Exception {
+        byte[][] refused = {
+                "{\"a\": \"\u00e9\"}".getBytes(java.nio.charset.StandardCharsets.UTF_16LE),
+                "[1]".getBytes(java.nio.charset.StandardCharsets.UTF_16BE),
+                {'"', (byte) 0xC3, 'x', '"'},
+                {(byte) 0xEF, (byte) 0xBB, (byte) 0xBF, '1'}};
+        for (byte[] value : refused) {
+            HttpResponse<String> put = controlBytes("PUT", "/namespaces/encodings/keys/k", value);
+            assertThat(put.statusCode()).as(put.body()).isEqualTo(400);
+            assertThat(StateClient.JSON.readTree(put.body()).get("errorType").asText()).isEqualTo("InvalidValue");
+        }
+        byte[] utf8 = "{\"a\": \"\u00e9\u2603\ud83d\ude00\"}".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        assertThat(controlBytes("PUT", "/namespaces/encodings/keys/k", utf8).statusCode()).isEqualTo(200);
+        HttpResponse<byte[]> get = http.send(HttpRequest.newBuilder(URI.create(ember.endpoint()
+                + "/ember/v1/state/namespaces/encodings/keys/k")).build(), HttpResponse.BodyHandlers.ofByteArray());
+        assertThat(get.body()).isEqualTo(utf8);
+        JsonNode listing = StateClient.JSON.readTree(control("GET", "/namespaces/encodings/keys", null).body());
+        assertThat(listing.get("items").get(0).get("value").get("a").asText()).isEqualTo("\u00e9\u2603\ud83d\ude00");
+    }
+
+    HttpResponse<String> controlBytes(String method, String path, byte[] body) throws Exception {
+        var request = HttpRequest.newBuilder(URI.create(ember.endpoint() + "/ember/v1/state" + path))
+                .method(method, HttpRequest.BodyPublishers.ofByteArray(body)).build();
+        return http.send(request, HttpResponse.BodyHandlers.ofString());
+    }
+
     HttpResponse<String> control(String method, String path, String body) throws Exception {
         var request = HttpRequest.newBuilder(URI.create(ember.endpoint() + "/ember/v1/state" + path))
                 .method(method, body == null ? HttpRequest.BodyPublishers.noBody()

@@ -447,7 +447,9 @@ final class Json {
             }
             int value = 0;
             for (int i = 0; i < 4; i++) {
-                int digit = Character.digit(text.charAt(pos + i), 16);
+                char c = text.charAt(pos + i);
+                // ASCII only: Character.digit also takes other scripts' digits (U+0661, U+FF11, ...).
+                int digit = c < 0x80 ? Character.digit(c, 16) : -1;
                 if (digit < 0) {
                     throw error("\\u takes four hex digits");
                 }
@@ -498,7 +500,15 @@ final class Json {
                 return big.bitLength() < 64 ? (Object) big.longValue() : big;
             }
             double d = Double.parseDouble(literal);
-            return Double.isFinite(d) ? (Object) d : new BigDecimal(literal);
+            if (Double.isFinite(d)) {
+                return d;
+            }
+            try {
+                return new BigDecimal(literal);
+            } catch (NumberFormatException e) {
+                pos = start;
+                throw error("a number's exponent is beyond what Java can hold");
+            }
         }
 
         private boolean digits() {

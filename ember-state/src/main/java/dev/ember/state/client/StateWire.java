@@ -165,18 +165,26 @@ final class StateWire {
      * Percent-encodes {@code text}'s UTF-8 for a path segment or query value: everything but the ASCII
      * letters, digits, {@code -}, {@code _} and {@code ~}, so a {@code /} in a key stays inside the key and no server
      * normalizes a {@code ..} out of it ({@code .} is encoded too).
+     *
+     * @throws IllegalArgumentException for a lone surrogate, which has no UTF-8 ({@code getBytes} would send a
+     *                                  {@code ?} in its place: another key)
      */
     static String encode(String text) {
-        byte[] bytes = null;
+        boolean plain = true;
         for (int i = 0; i < text.length(); i++) {
-            if (!unreserved(text.charAt(i))) {
-                bytes = text.getBytes(StandardCharsets.UTF_8);
-                break;
+            char c = text.charAt(i);
+            if (Character.isHighSurrogate(c) && i + 1 < text.length() && Character.isLowSurrogate(text.charAt(i + 1))) {
+                i++;
+            } else if (Character.isSurrogate(c)) {
+                throw new IllegalArgumentException("a key, prefix or name must be valid Unicode; it has a lone "
+                        + "surrogate (U+" + "%04X".formatted((int) c) + ") at index " + i);
             }
+            plain &= unreserved(c);
         }
-        if (bytes == null) {
+        if (plain) {
             return text;
         }
+        byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
         StringBuilder out = new StringBuilder(bytes.length * 3);
         for (byte b : bytes) {
             char c = (char) (b & 0xff);

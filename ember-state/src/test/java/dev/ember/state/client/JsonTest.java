@@ -93,7 +93,9 @@ class JsonTest {
     @ValueSource(strings = {"", " ", "{", "}", "[1,]", "[,1]", "{\"a\":1,}", "{\"a\" 1}", "{a:1}", "{'a':1}",
         "01", "-", "1.", ".5", "1e", "1e+", "+1", "0x10", "NaN", "Infinity", "-Infinity", "tru", "nul", "True",
         "\"unterminated", "\"bad \\x escape\"", "\"\\u12\"", "\"\\u12G4\"", "\"tab\tinside\"", "\"line\nbreak\"",
-        "[1 2]", "1 2", "{} {}", "[1]]", "// comment\n1", "/* c */1", "\"a\"x", "[\"\\\"]", "\u00a01"})
+        "[1 2]", "1 2", "{} {}", "[1]]", "// comment\n1", "/* c */1", "\"a\"x", "[\"\\\"]", "\u00a01",
+        // regressions: \\u took other scripts' digits; an exponent past an int threw NumberFormatException
+        "\"\\u\uff10\uff10\uff14\uff11\"", "\"\\u\u0660\u0660\u0664\u0661\"", "1e99999999999"})
     void refusesWhatIsNotJson(String text) {
         assertThatThrownBy(() -> Json.read(text)).isInstanceOf(Json.MalformedJsonException.class)
                 .hasMessageStartingWith("not JSON: ").hasMessageContaining("at offset");

@@ -19,6 +19,10 @@ class StateWireTest {
         assertThat(StateWire.encode("../x")).as("no dot segment reaches a server").isEqualTo("%2E%2E%2Fx");
         assertThat(StateWire.encode("a b+c%d?e#f&g=h")).isEqualTo("a%20b%2Bc%25d%3Fe%23f%26g%3Dh");
         assertThat(StateWire.encode("é😀")).isEqualTo("%C3%A9%F0%9F%98%80");
+        // regression: a lone surrogate went out as "?" (getBytes replaces it), so "a\uD800" named the key "a?"
+        assertThatThrownBy(() -> StateWire.encode("a\uD800")).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("lone surrogate");
+        assertThatThrownBy(() -> StateWire.encode("\uDE00b")).isInstanceOf(IllegalArgumentException.class);
     }
 
     @Test
