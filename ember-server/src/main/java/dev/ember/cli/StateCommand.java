@@ -385,17 +385,24 @@ final class StateCommand extends CommandGroup {
         }
     }
 
-    /** {@code ember state grant}. */
-    @Command(name = "grant", mixinStandardHelpOptions = true,
-            description = {"Lets a function use a namespace besides its own, until revoked.",
-                "The grant is durable, and deleted with the function."})
-    static final class Grant extends StateClientCommand {
+    /** A grant's two parameters, for {@code grant} and {@code revoke}. */
+    abstract static class GrantChange extends StateClientCommand {
         @Parameters(index = "0", paramLabel = "NAMESPACE", description = "The namespace.")
         String namespace;
 
         @Parameters(index = "1", paramLabel = "FUNCTION", description = "The function's name.")
         String function;
 
+        GrantChange(CliContext context) {
+            super(context);
+        }
+    }
+
+    /** {@code ember state grant}. */
+    @Command(name = "grant", mixinStandardHelpOptions = true,
+            description = {"Lets a function use a namespace besides its own, until revoked.",
+                "The grant is durable, and deleted with the function."})
+    static final class Grant extends GrantChange {
         Grant(CliContext context) {
             super(context);
         }
@@ -411,13 +418,7 @@ final class StateCommand extends CommandGroup {
     /** {@code ember state revoke}. */
     @Command(name = "revoke", mixinStandardHelpOptions = true,
             description = "Takes back a function's grant of a namespace (nothing happens if it had none).")
-    static final class Revoke extends StateClientCommand {
-        @Parameters(index = "0", paramLabel = "NAMESPACE", description = "The namespace.")
-        String namespace;
-
-        @Parameters(index = "1", paramLabel = "FUNCTION", description = "The function's name.")
-        String function;
-
+    static final class Revoke extends GrantChange {
         Revoke(CliContext context) {
             super(context);
         }
