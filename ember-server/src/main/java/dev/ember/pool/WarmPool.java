@@ -54,6 +54,7 @@ public final class WarmPool implements AutoCloseable {
     private final Map<String, ScalingPolicy> overrides = new HashMap<>();
     private final InstantSource clock;
     private final Map<EnvironmentKey, Deque<Idle>> idle = new HashMap<>();
+    private static final Deque<Idle> EMPTY = new ArrayDeque<>(0);
     /** Function versions seen recently, for forecasts: the policy is asked about each. */
     private final Map<String, FunctionVersion> known = new LinkedHashMap<>();
     private final List<Prewarm> prewarms = new ArrayList<>();
@@ -74,6 +75,12 @@ public final class WarmPool implements AutoCloseable {
      * @param timed whether it waits for a known call (started for one, or kept until one), not for the policy
      */
     private record Idle(ExecutionEnvironment environment, Instant idleSince, Instant expiresAt, boolean timed) {
+        /** The memory it has held idle by {@code now}, up to its keep-alive: past that it was the policy's to free. */
+        long heldMbMillis(Instant now) {
+            Instant end = now.isAfter(expiresAt) ? expiresAt : now;
+            return Math.max(0, end.toEpochMilli() - idleSince.toEpochMilli())
+                    * environment.version().config().memoryMb();
+        }
     }
 
     /**
@@ -266,9 +273,8 @@ public final class WarmPool implements AutoCloseable {
     /** How long before a known call of the function its environment is started. */
     private Duration lead(String functionKey) {
         long coldStart = coldStartMillis.getOrDefault(functionKey, UNKNOWN_COLD_START_MILLIS);
-        Duration lead = housekeeping.plus(MIN_LEAD.compareTo(Duration.ofMillis(3 * coldStart)) >= 0 ? MIN_LEAD
-                : Duration.ofMillis(3 * coldStart));
-        return lead.compareTo(MAX_LEAD) > 0 ? MAX_LEAD : lead;
+        long lead = housekeeping.toMillis() + Math.max(MIN_LEAD.toMillis(), 3 * coldStart);
+        return Duration.ofMillis(Math.min(lead, MAX_LEAD.toMillis()));
     }
 
     /**
@@ -292,7 +298,7 @@ public final class WarmPool implements AutoCloseable {
                     continue;
                 }
                 int have = covered.computeIfAbsent(key, k -> busy.getOrDefault(functionKey, 0) + (int) idle
-                        .getOrDefault(k, new ArrayDeque<>()).stream()
+                        .getOrDefault(k, EMPTY).stream()
                         .filter(i -> i.environment().isUsable() && i.expiresAt().isAfter(call.at())).count());
                 if (have > 0) {
                     covered.put(key, have - 1);
@@ -305,12 +311,10 @@ public final class WarmPool implements AutoCloseable {
         return starts;
     }
 
-    /** Counts the memory {@code left} held while idle, up to its keep-alive: past that it was the policy's to free. */
+    /** Counts the memory {@code left} held while idle. */
     private void leftIdle(Idle left, Instant now) {
-        Instant end = now.isAfter(left.expiresAt()) ? left.expiresAt() : now;
-        long millis = Math.max(0, end.toEpochMilli() - left.idleSince().toEpochMilli());
-        idleMbMillis.merge(EnvironmentKey.of(left.environment().version()).functionKey(),
-                millis * left.environment().version().config().memoryMb(), Long::sum);
+        idleMbMillis.merge(EnvironmentKey.of(left.environment().version()).functionKey(), left.heldMbMillis(now),
+                Long::sum);
     }
 
     /** Adds an environment started ahead of demand; it stays idle for {@code keep} (provisioned ones until retired). */
@@ -467,9 +471,7 @@ public final class WarmPool implements AutoCloseable {
             long idleMillis = idleMbMillis.getOrDefault(functionKey, 0L);
             if (queue != null) {
                 for (Idle waiting : queue) {
-                    Instant end = now.isAfter(waiting.expiresAt()) ? waiting.expiresAt() : now;
-                    idleMillis += Math.max(0, end.toEpochMilli() - waiting.idleSince().toEpochMilli())
-                            * version.config().memoryMb();
+                    idleMillis += waiting.heldMbMillis(now);
                 }
             }
             return new Scaling(own.name(), explanation, queue == null ? 0 : queue.size(), planned.size(), next,

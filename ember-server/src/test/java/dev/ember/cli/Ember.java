@@ -1,5 +1,7 @@
 package dev.ember.cli;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import dev.ember.testing.EmberTestServer;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -32,6 +34,18 @@ final class Ember {
     /** Talks to a real server through {@code EMBER_ENDPOINT}, on the system clock; stderr is not a terminal. */
     static CliContext context(EmberTestServer server) {
         return new CliContext(Map.of("EMBER_ENDPOINT", server.endpoint().toString()), InstantSource.system(), false);
+    }
+
+    /** Talks to a real server through {@code EMBER_ENDPOINT}, on {@code clock}; stderr is not a terminal. */
+    static CliContext context(EmberTestServer server, InstantSource clock) {
+        return new CliContext(Map.of("EMBER_ENDPOINT", server.endpoint().toString()), clock, false);
+    }
+
+    /** Runs {@code args} and asserts that they succeeded, naming the command and its stderr when they did not. */
+    static Run succeeded(CliContext context, String... args) {
+        Run run = run(context, args);
+        assertThat(run.exitCode()).as("ember %s\n%s", String.join(" ", args), run.err()).isZero();
+        return run;
     }
 
     static Run run(CliContext context, String... args) {

@@ -42,7 +42,7 @@ class ScheduleAgainstRealServerTest {
     @BeforeEach
     void start() {
         ember = EmberTestServer.start(dir.resolve("data"), o -> o.withSandbox(false).withClock(clock));
-        context = new CliContext(Map.of("EMBER_ENDPOINT", ember.endpoint().toString()), clock, false);
+        context = Ember.context(ember, clock);
         var lambda = ember.lambda();
         lambda.createFunction(b -> b.functionName("echo").runtime(Runtime.PROVIDED_AL2023).handler("none")
                 .code(c -> c.zipFile(EmberTestServer.zip(Map.of("bootstrap", Bootstraps.ECHO)))));

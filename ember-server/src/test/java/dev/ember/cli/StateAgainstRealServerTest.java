@@ -38,7 +38,7 @@ class StateAgainstRealServerTest {
     @BeforeEach
     void start() {
         ember = EmberTestServer.start(dir.resolve("data"), o -> o.withSandbox(false).withClock(clock));
-        context = new CliContext(Map.of("EMBER_ENDPOINT", ember.endpoint().toString()), clock, false);
+        context = Ember.context(ember, clock);
     }
 
     @AfterEach
@@ -51,9 +51,7 @@ class StateAgainstRealServerTest {
     }
 
     private Ember.Run ok(String... args) {
-        Ember.Run run = ember(args);
-        assertThat(run.exitCode()).as("ember %s\n%s", String.join(" ", args), run.err()).isZero();
-        return run;
+        return Ember.succeeded(context, args);
     }
 
     @Test
